@@ -1,0 +1,203 @@
+/**
+ * Kubernetes API access. `@kubernetes/client-node` loads the kubeconfig or in-cluster service account and
+ * supplies TLS material and credentials (including token files that rotate); requests go through undici
+ * directly so each one honours the tool call's abort signal and timeout and skips client-node's model
+ * deserialisation, which dominates the cost of large lists. Responses are typed with client-node's types.
+ */
+import { existsSync } from 'node:fs';
+import type https from 'node:https';
+import { KubeConfig } from '@kubernetes/client-node';
+import { Agent, fetch as undiciFetch } from 'undici';
+import type { Config } from '../config.ts';
+import { excerpt, UpstreamError } from '../mcp/errors.ts';
+import { type Metrics, statusClass } from '../metrics.ts';
+
+const SA_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
+
+/** A Kubernetes `Status` failure: status code, reason (Forbidden, NotFound, BadRequest…) and message. */
+export class KubeApiError extends UpstreamError {
+  readonly status: number;
+  readonly reason: string;
+  readonly apiMessage: string;
+  constructor(status: number, reason: string, apiMessage: string, url: string) {
+    super(`Kubernetes API answered ${status} ${reason}: ${apiMessage}`, {
+      backend: 'kubernetes',
+      url,
+      status,
+      body: excerpt(apiMessage),
+    });
+    this.status = status;
+    this.reason = reason;
+    this.apiMessage = apiMessage;
+  }
+}
+
+export interface KubeGetOptions {
+  query?: Record<string, string | number | boolean | undefined>;
+  signal?: AbortSignal;
+}
+
+interface AuthState {
+  dispatcher: Agent;
+  headers: Record<string, string>;
+  expires: number;
+}
+
+export class KubeClient {
+  readonly server: string;
+  readonly contextName: string;
+  readonly inCluster: boolean;
+  private readonly kc: KubeConfig;
+  private readonly timeoutMs: number;
+  private readonly metrics: Metrics;
+  private auth?: Promise<AuthState>;
+  private readonly discoveryCache = new Map<string, { at: number; value: Promise<string[] | null> }>();
+
+  private constructor(kc: KubeConfig, inCluster: boolean, timeoutMs: number, metrics: Metrics) {
+    this.kc = kc;
+    this.inCluster = inCluster;
+    this.server = (kc.getCurrentCluster()?.server ?? '').replace(/\/+$/, '');
+    this.contextName = kc.getCurrentContext();
+    this.timeoutMs = timeoutMs;
+    this.metrics = metrics;
+  }
+
+  /** In-cluster service account when running in a pod, else the current kubeconfig context (KUBECONFIG honoured). */
+  static create(config: Config, metrics: Metrics, env: NodeJS.ProcessEnv = process.env): KubeClient {
+    const kc = new KubeConfig();
+    const inCluster = Boolean(env.KUBERNETES_SERVICE_HOST) && existsSync(SA_TOKEN) && !env.KUBECONFIG;
+    if (inCluster) kc.loadFromCluster();
+    else kc.loadFromDefault();
+    if (config.kube.context) kc.setCurrentContext(config.kube.context);
+    return new KubeClient(kc, inCluster, config.kube.timeoutMs, metrics);
+  }
+
+  /** TLS agent and auth headers, refreshed every minute so rotated service-account tokens are picked up. */
+  private async authState(): Promise<AuthState> {
+    const cur = this.auth ? await this.auth.catch(() => undefined) : undefined;
+    if (cur && cur.expires > Date.now()) return cur;
+    this.auth = (async () => {
+      const opts: https.RequestOptions = { headers: {} };
+      await this.kc.applyToHTTPSOptions(opts);
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(opts.headers ?? {})) if (typeof v === 'string') headers[k] = v;
+      if (opts.auth) headers.authorization = `Basic ${Buffer.from(opts.auth).toString('base64')}`;
+      const connect = {
+        ca: opts.ca as string | Buffer | undefined,
+        cert: opts.cert as string | Buffer | undefined,
+        key: opts.key as string | Buffer | undefined,
+        rejectUnauthorized: opts.rejectUnauthorized,
+        servername: opts.servername,
+      };
+      const dispatcher = cur?.dispatcher ?? new Agent({ connect, keepAliveTimeout: 30_000, connections: 16 });
+      return { dispatcher, headers, expires: Date.now() + 60_000 };
+    })();
+    return this.auth;
+  }
+
+  /** GET a path of the API server and parse the JSON answer; failures become KubeApiError / UpstreamError. */
+  async get<T>(path: string, opts: KubeGetOptions = {}): Promise<T> {
+    const text = await this.getText(path, opts);
+    return JSON.parse(text) as T;
+  }
+
+  /** GET a path and return the raw body text. */
+  async getText(path: string, opts: KubeGetOptions = {}): Promise<string> {
+    const u = new URL(this.server + path);
+    for (const [k, v] of Object.entries(opts.query ?? {}))
+      if (v !== undefined && v !== '') u.searchParams.set(k, String(v));
+    const shown = `${u.origin}${u.pathname}`;
+    const timeout = AbortSignal.timeout(this.timeoutMs);
+    const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
+    const started = performance.now();
+    let outcome: number | string = 'error';
+    try {
+      const { dispatcher, headers } = await this.authState();
+      const res = await undiciFetch(u, {
+        headers: { ...headers, accept: 'application/json' },
+        dispatcher,
+        signal,
+      });
+      outcome = res.status;
+      const text = await res.text();
+      if (res.status >= 200 && res.status < 300) return text;
+      let reason = res.statusText;
+      let message = excerpt(text);
+      try {
+        const status = JSON.parse(text) as { reason?: string; message?: string };
+        reason = status.reason ?? reason;
+        message = status.message ?? message;
+      } catch {
+        // not a Status object; keep the excerpt
+      }
+      throw new KubeApiError(res.status, reason, message, shown);
+    } catch (err) {
+      if (err instanceof UpstreamError) throw err;
+      if (timeout.aborted) {
+        outcome = 'timeout';
+        throw new UpstreamError(
+          `Kubernetes API at ${this.server} did not answer within ${this.timeoutMs} ms (${u.pathname}); it may be overloaded or unreachable.`,
+          { backend: 'kubernetes', url: shown },
+        );
+      }
+      if (opts.signal?.aborted) {
+        outcome = 'cancelled';
+        throw new UpstreamError('Kubernetes request cancelled (call deadline reached)', {
+          backend: 'kubernetes',
+          url: shown,
+        });
+      }
+      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+      throw new UpstreamError(
+        `Kubernetes API is unreachable at ${this.server}: ${cause?.code ?? cause?.message ?? (err as Error).message}`,
+        { backend: 'kubernetes', url: shown },
+      );
+    } finally {
+      this.metrics.upstreamRequests.inc({ backend: 'kubernetes', status_class: statusClass(outcome) });
+      this.metrics.upstreamDuration.observe({ backend: 'kubernetes' }, (performance.now() - started) / 1000);
+    }
+  }
+
+  /** The API server's `/version`. */
+  async version(
+    signal?: AbortSignal,
+  ): Promise<{ gitVersion: string; platform?: string; goVersion?: string }> {
+    return this.get('/version', { signal });
+  }
+
+  /**
+   * Versions of an API group the server serves, preferred first (null when the group is absent).
+   * Cached for 30 s so tools can call it on every request.
+   */
+  async groupVersions(group: string, signal?: AbortSignal): Promise<string[] | null> {
+    const hit = this.discoveryCache.get(group);
+    if (hit && Date.now() - hit.at < 30_000) return hit.value;
+    const value = (async () => {
+      try {
+        const g = await this.get<{
+          versions?: { version: string }[];
+          preferredVersion?: { version: string };
+        }>(`/apis/${group}`, { signal });
+        const versions = (g.versions ?? []).map((v) => v.version);
+        const pref = g.preferredVersion?.version;
+        return pref ? [pref, ...versions.filter((v) => v !== pref)] : versions;
+      } catch (err) {
+        if (err instanceof KubeApiError && err.status === 404) return null;
+        throw err;
+      }
+    })();
+    this.discoveryCache.set(group, { at: Date.now(), value });
+    value.catch(() => this.discoveryCache.delete(group));
+    return value;
+  }
+
+  /** Forgets cached discovery (tests that add or remove CRDs call this through a fresh app instead). */
+  clearDiscovery(): void {
+    this.discoveryCache.clear();
+  }
+
+  async close(): Promise<void> {
+    const a = this.auth ? await this.auth.catch(() => undefined) : undefined;
+    await a?.dispatcher.close();
+  }
+}
