@@ -1,16 +1,20 @@
 /** Pure wiring: builds the Fastify app from a config. No listening, no process concerns. */
 import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { createAuthenticator } from './auth/index.ts';
+import { metricsAuthorizer } from './auth/tokens.ts';
 import { type Clients, closeClients, createClients } from './clients/index.ts';
-import type { Config } from './config.ts';
+import { type Config, ConfigError } from './config.ts';
 import { createLogger, type Logger } from './log.ts';
 import { ToolRegistry } from './mcp/registry.ts';
 import { createMcpEndpoint } from './mcp/server.ts';
 import type { AnyTool } from './mcp/tool.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
+import { authPlugin, oauthMetadataPlugin } from './plugins/auth.ts';
 import { healthPlugin } from './plugins/health.ts';
 import { mcpPlugin } from './plugins/mcp.ts';
 import { metricsPlugin } from './plugins/metrics.ts';
+import { securityPlugin } from './plugins/security.ts';
 import { allTools } from './tools/index.ts';
 
 export interface AppOverrides {
@@ -28,8 +32,23 @@ export interface App {
   log: Logger;
 }
 
+/**
+ * Builds the app. Probes and scraping (`/healthz`, `/readyz`, `/metrics`, optionally token-protected) and the
+ * OAuth metadata stay outside the guarded scope; `/mcp` sits inside it behind Host/Origin checks,
+ * authentication, the rate limit and the in-flight cap.
+ * @throws ConfigError when a credential file or the OAuth settings are unusable.
+ */
 export async function buildApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
-  const log = overrides.logger ?? createLogger(config.logLevel);
+  const log = overrides.logger ?? createLogger(config.logLevel, { redactSecrets: config.redactSecrets });
+  const authenticator = createAuthenticator(config, log);
+  let authorizeMetrics: ((header: string | undefined) => boolean) | undefined;
+  if (config.metricsTokenFile) {
+    try {
+      authorizeMetrics = metricsAuthorizer(config.metricsTokenFile);
+    } catch (err) {
+      throw new ConfigError([`MCP_METRICS_TOKEN_FILE ${(err as Error).message}`]);
+    }
+  }
   const metrics = overrides.metrics ?? createMetrics();
   const clients = overrides.clients ?? createClients(config, metrics);
   const registry = new ToolRegistry(overrides.tools ?? allTools, { config, clients, metrics, log });
@@ -45,9 +64,14 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   }) as unknown as FastifyInstance;
-  await fastify.register(metricsPlugin, { metrics });
+  await fastify.register(metricsPlugin, { metrics, authorize: authorizeMetrics });
   await fastify.register(healthPlugin, { clients });
-  await fastify.register(mcpPlugin, { handler, maxBodyBytes: config.limits.maxBodyBytes });
+  if (authenticator) await fastify.register(oauthMetadataPlugin, { authenticator });
+  await fastify.register(async (guarded) => {
+    await guarded.register(securityPlugin, { config });
+    if (authenticator) await guarded.register(authPlugin, { authenticator });
+    await guarded.register(mcpPlugin, { handler, maxBodyBytes: config.limits.maxBodyBytes });
+  });
   fastify.addHook('onClose', async () => {
     await handler.close();
     if (!overrides.clients) await closeClients(clients);

@@ -54,8 +54,9 @@ export const SETTINGS = [
   },
   {
     env: 'MCP_OAUTH_ISSUER',
-    schema: url.optional(),
-    help: 'OAuth mode: issuer URL (its metadata names the JWKS).',
+    // Kept verbatim: it must equal the tokens' `iss` claim, trailing slash included.
+    schema: z.url({ protocol: /^https?$/ }).optional(),
+    help: "OAuth mode: issuer URL exactly as in the tokens' iss claim (its metadata names the JWKS).",
   },
   {
     env: 'MCP_OAUTH_JWKS_URL',
@@ -72,7 +73,13 @@ export const SETTINGS = [
     env: 'MCP_OAUTH_ALGORITHMS',
     schema: list,
     default: 'RS256,ES256,PS256,EdDSA',
-    help: 'OAuth mode: accepted JWT signature algorithms.',
+    help: 'OAuth mode: accepted JWT signature algorithms (asymmetric only).',
+  },
+  {
+    env: 'MCP_OAUTH_CLOCK_TOLERANCE_SECONDS',
+    schema: int(0, 600),
+    default: '30',
+    help: 'OAuth mode: clock skew allowed when checking exp and nbf.',
   },
   {
     env: 'MCP_RESOURCE_URL',
@@ -83,13 +90,13 @@ export const SETTINGS = [
     env: 'MCP_ALLOWED_ORIGINS',
     schema: list,
     default: '',
-    help: 'Browser Origins allowed to call /mcp (comma-separated; loopback origins always allowed on loopback).',
+    help: 'Browser Origins allowed to call /mcp: full origins or host names, comma-separated (loopback ones are allowed when bound to loopback). Requests without Origin pass.',
   },
   {
     env: 'MCP_ALLOWED_HOSTS',
     schema: list,
     default: '',
-    help: 'Host names allowed in the Host header (default: loopback names when bound to loopback).',
+    help: 'Host names allowed in the Host header of /mcp (plus loopback names when bound to loopback). Unset on a non-loopback address: any Host (auth is required there).',
   },
   {
     env: 'MCP_METRICS_TOKEN_FILE',
@@ -112,7 +119,13 @@ export const SETTINGS = [
     env: 'MCP_MAX_CONCURRENT_CALLS',
     schema: int(1, 10_000),
     default: '64',
-    help: 'Tool calls in flight at once; beyond it 503 with Retry-After.',
+    help: 'MCP requests (tool calls) in flight at once; beyond it 503 with Retry-After.',
+  },
+  {
+    env: 'MCP_MAX_JSON_DEPTH',
+    schema: int(8, 1000),
+    default: '64',
+    help: 'Deepest JSON nesting accepted in a request body.',
   },
   {
     env: 'MCP_CALL_TIMEOUT_MS',
@@ -215,6 +228,7 @@ export interface Config {
       jwksUrl?: string;
       requiredScopes: string[];
       algorithms: string[];
+      clockToleranceSeconds: number;
     };
     resourceUrl?: string;
   };
@@ -225,6 +239,7 @@ export interface Config {
     maxBodyBytes: number;
     rateLimitPerMinute: number;
     maxConcurrentCalls: number;
+    maxJsonDepth: number;
     callTimeoutMs: number;
     backendMaxResponseBytes: number;
   };
@@ -233,6 +248,35 @@ export interface Config {
   backends: Record<BackendName, BackendConfig>;
   ntfyDefaultTopic?: string;
   logLevel: string;
+}
+
+/** JWT signature algorithms that can be verified with an issuer's public keys (never `none`, never HMAC). */
+const JWT_ALGORITHMS = new Set([
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+  'Ed25519',
+]);
+/** A host name or IP (IPv6 in brackets), optionally with a port. */
+const HOSTNAME =
+  /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
+function validOriginEntry(entry: string): boolean {
+  if (entry === '*' || /^[a-z][a-z0-9+.-]*:\/\/\*$/.test(entry)) return true;
+  if (!entry.includes('://')) return HOSTNAME.test(entry);
+  try {
+    const u = new URL(entry);
+    return u.origin !== 'null' && `${u.origin}/`.startsWith(entry.toLowerCase().replace(/\/$/, ''));
+  } catch {
+    return false;
+  }
 }
 
 /** `PROMETHEUS_URL` → `--prometheus-url`; `MCP_PORT` → `--port`. */
@@ -303,6 +347,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     if (!str('MCP_RESOURCE_URL'))
       problems.push('MCP_AUTH_MODE=oauth needs MCP_RESOURCE_URL (the audience tokens must carry)');
   }
+  const badAlgs = ((v.MCP_OAUTH_ALGORITHMS as string[] | undefined) ?? []).filter(
+    (a) => !JWT_ALGORITHMS.has(a),
+  );
+  if (badAlgs.length > 0)
+    problems.push(
+      `MCP_OAUTH_ALGORITHMS: ${badAlgs.join(', ')} not accepted; use asymmetric ones: ${[...JWT_ALGORITHMS].join(', ')}`,
+    );
+  for (const h of (v.MCP_ALLOWED_HOSTS as string[] | undefined) ?? [])
+    if (h !== '*' && !HOSTNAME.test(h))
+      problems.push(`MCP_ALLOWED_HOSTS: ${JSON.stringify(h)} is not a host name`);
+  for (const o of (v.MCP_ALLOWED_ORIGINS as string[] | undefined) ?? [])
+    if (!validOriginEntry(o))
+      problems.push(
+        `MCP_ALLOWED_ORIGINS: ${JSON.stringify(o)} is not an origin (https://app.example.com), a host name or scheme://*`,
+      );
   if (problems.length > 0) throw new ConfigError(problems);
 
   const backend = (name: BackendName): BackendConfig => {
@@ -333,6 +392,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
         jwksUrl: str('MCP_OAUTH_JWKS_URL'),
         requiredScopes: v.MCP_OAUTH_REQUIRED_SCOPES as string[],
         algorithms: v.MCP_OAUTH_ALGORITHMS as string[],
+        clockToleranceSeconds: num('MCP_OAUTH_CLOCK_TOLERANCE_SECONDS'),
       },
       resourceUrl: str('MCP_RESOURCE_URL'),
     },
@@ -343,6 +403,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
       maxBodyBytes: num('MCP_MAX_BODY_BYTES'),
       rateLimitPerMinute: num('MCP_RATE_LIMIT_PER_MINUTE'),
       maxConcurrentCalls: num('MCP_MAX_CONCURRENT_CALLS'),
+      maxJsonDepth: num('MCP_MAX_JSON_DEPTH'),
       callTimeoutMs: num('MCP_CALL_TIMEOUT_MS'),
       backendMaxResponseBytes: num('BACKEND_MAX_RESPONSE_BYTES'),
     },

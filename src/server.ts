@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** Process entry: read config, build the app, listen, shut down gracefully on SIGTERM/SIGINT. */
 import { buildApp } from './app.ts';
+import { checkExposure } from './auth/policy.ts';
 import { ConfigError, helpText, loadConfig } from './config.ts';
 
 async function main(): Promise<void> {
@@ -19,9 +20,28 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const { fastify, log } = await buildApp(config);
+  const exposure = checkExposure(config);
+  if (exposure.refuse) {
+    process.stderr.write(`cluster-mcp: ${exposure.refuse}\n`);
+    process.exit(2);
+  }
+  let app: Awaited<ReturnType<typeof buildApp>>;
+  try {
+    app = await buildApp(config);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`cluster-mcp: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const { fastify, log } = app;
+  if (exposure.warn) {
+    log.warn({ unauthenticated: true }, exposure.warn);
+    process.stderr.write(`cluster-mcp: WARNING: ${exposure.warn}\n`);
+  }
   const address = await fastify.listen({ host: config.host, port: config.port });
-  log.info({ address, auth: config.auth.mode }, 'cluster-mcp listening');
+  log.info({ address, auth: config.auth.mode, tls: Boolean(config.tls) }, 'cluster-mcp listening');
 
   let stopping = false;
   const stop = (signal: string) => {

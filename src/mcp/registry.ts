@@ -105,13 +105,15 @@ export class ToolRegistry {
     const requestId = randomUUID();
     const started = performance.now();
     const tool = this.tools.get(name);
-    const log = this.log.child({ tool: name, requestId, caller: meta.caller ?? 'anonymous' });
+    // An unknown name comes from the caller and can be any size: log and echo only its start.
+    const shownName = name.length > 100 ? `${name.slice(0, 100)}…` : name;
+    const log = this.log.child({ tool: shownName, requestId, caller: meta.caller ?? 'anonymous' });
     let outcome = 'ok';
     let result: CallResult;
     let truncated = false;
     if (!tool) {
       outcome = 'caller_error';
-      result = errorResult(`unknown tool '${name}'; available: ${[...this.tools.keys()].join(', ')}`);
+      result = errorResult(`unknown tool '${shownName}'; available: ${[...this.tools.keys()].join(', ')}`);
     } else {
       const parsed = tool.input.safeParse(args ?? {});
       if (!parsed.success) {

@@ -41,7 +41,13 @@ export interface McpTestClient {
  * `useSandbox` is false. `env` entries override (set a value to '' to unset it).
  */
 export function testEnv(env: Record<string, string> = {}, useSandbox = true): NodeJS.ProcessEnv {
-  const base: NodeJS.ProcessEnv = { LOG_LEVEL: 'silent', MCP_HOST: '127.0.0.1', MCP_PORT: '0' };
+  // Every test server shares 127.0.0.1, so the per-caller rate limit is off unless a test turns it on.
+  const base: NodeJS.ProcessEnv = {
+    LOG_LEVEL: 'silent',
+    MCP_HOST: '127.0.0.1',
+    MCP_PORT: '0',
+    MCP_RATE_LIMIT_PER_MINUTE: '0',
+  };
   if (useSandbox) {
     const s = sandboxEnv();
     Object.assign(base, {
