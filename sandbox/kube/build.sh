@@ -9,6 +9,13 @@ OUT="$CACHE/kube-$KV"
 if [[ -x "$OUT/kube-apiserver" && -x "$OUT/etcd" ]]; then
   echo "kube-apiserver v$KV cached in $OUT"; exit 0
 fi
+# Two checkouts sharing the cache must not build into the same wrapper directory at once.
+mkdir -p "$CACHE"
+exec 8>"$CACHE/kube-build-$KV.lock"
+flock -w 3600 8 || { echo "another build of kube v$KV still holds $CACHE/kube-build-$KV.lock" >&2; exit 1; }
+if [[ -x "$OUT/kube-apiserver" && -x "$OUT/etcd" ]]; then
+  echo "kube-apiserver v$KV cached in $OUT (built by a concurrent run)"; exit 0
+fi
 MINOR="$(echo "$KV" | cut -d. -f2)"; PATCH="$(echo "$KV" | cut -d. -f3)"
 WORK="$CACHE/kube-wrapper-$KV"
 rm -rf "$WORK"; mkdir -p "$WORK" "$OUT"
