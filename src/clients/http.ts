@@ -1,13 +1,15 @@
 /**
  * The shared HTTP client for Prometheus, Alertmanager, Loki and ntfy: base URL, credentials (bearer token or
- * basic auth, from env or a mounted file re-read when it changes), a per-backend timeout combined with the
- * caller's abort signal, a cap on bytes read, upstream metrics, and errors that name the backend and URL
- * without credentials.
+ * basic auth, from env or a mounted file re-read when it changes), extra headers (Loki tenant), a per-backend
+ * timeout combined with the caller's abort signal, a cap on bytes read, upstream metrics, and errors that name
+ * the backend and URL without credentials or query strings.
  */
 import { readFileSync, statSync } from 'node:fs';
+import type { z } from 'zod';
 import type { BackendConfig, BackendName } from '../config.ts';
 import { excerpt, NotConfiguredError, UpstreamError } from '../mcp/errors.ts';
 import { type Metrics, statusClass } from '../metrics.ts';
+import { redactSecrets } from '../util/redact.ts';
 
 const DISPLAY: Record<BackendName, string> = {
   prometheus: 'Prometheus',
@@ -24,9 +26,12 @@ const READY_PATH: Record<BackendName, string> = {
   ntfy: '/v1/health',
 };
 
+/** Connection errors after which one retry of an idempotent GET is safe (a pooled socket the peer closed). */
+const RETRYABLE = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
+
 /** A file whose content is re-read when its mtime or size changes (rotated Secrets). */
 class WatchedFile {
-  private readonly path: string;
+  readonly path: string;
   private stamp = '';
   private value = '';
   constructor(path: string) {
@@ -34,7 +39,7 @@ class WatchedFile {
   }
   read(): string {
     const st = statSync(this.path);
-    const stamp = `${st.mtimeMs}:${st.size}`;
+    const stamp = `${st.mtimeMs}:${st.size}:${st.ino}`;
     if (stamp !== this.stamp) {
       this.value = readFileSync(this.path, 'utf8').trim();
       this.stamp = stamp;
@@ -43,8 +48,10 @@ class WatchedFile {
   }
 }
 
+export type QueryValue = string | number | boolean | undefined | (string | number)[];
+
 export interface RequestOptions {
-  query?: Record<string, string | number | boolean | undefined | (string | number)[]>;
+  query?: Record<string, QueryValue>;
   method?: 'GET' | 'POST';
   /** Form-encoded body for POST. */
   form?: Record<string, string>;
@@ -58,25 +65,42 @@ export interface HttpResponse {
   status: number;
   headers: Headers;
   text: string;
+  /** The URL without credentials or query string, for messages. */
+  url: string;
 }
 
+/** One backend reached over HTTP. Tools use it through the typed clients next to this file. */
 export class HttpBackend {
   readonly name: BackendName;
   readonly display: string;
+  /** Base URL without credentials (safe to show); undefined when not configured. */
   readonly baseUrl: string | undefined;
   private readonly cfg: BackendConfig;
   private readonly maxBytes: number;
   private readonly metrics: Metrics;
   private readonly tokenFile?: WatchedFile;
   private readonly passwordFile?: WatchedFile;
+  /** user:password given inside the URL, moved to a Basic header because fetch refuses URLs with credentials. */
+  private readonly urlCredentials?: { username: string; password: string };
 
   constructor(cfg: BackendConfig, maxBytes: number, metrics: Metrics) {
     this.cfg = cfg;
     this.name = cfg.name;
     this.display = DISPLAY[cfg.name];
-    this.baseUrl = cfg.url;
     this.maxBytes = maxBytes;
     this.metrics = metrics;
+    if (cfg.url) {
+      const u = new URL(cfg.url);
+      if (u.username || u.password) {
+        this.urlCredentials = {
+          username: decodeURIComponent(u.username),
+          password: decodeURIComponent(u.password),
+        };
+        u.username = '';
+        u.password = '';
+      }
+      this.baseUrl = u.toString().replace(/\/+$/, '');
+    }
     if (cfg.tokenFile) this.tokenFile = new WatchedFile(cfg.tokenFile);
     if (cfg.passwordFile) this.passwordFile = new WatchedFile(cfg.passwordFile);
   }
@@ -89,24 +113,48 @@ export class HttpBackend {
     return this.cfg.timeoutMs;
   }
 
+  /** The env-var prefix of this backend's settings (`PROMETHEUS`), for messages. */
+  private get envPrefix(): string {
+    return this.name.toUpperCase();
+  }
+
   /** Throws the "how to configure it" error when the backend has no URL. */
   requireConfigured(): string {
     if (!this.baseUrl)
-      throw new NotConfiguredError(this.display, `${this.name.toUpperCase()}_URL (--${this.name}-url)`);
+      throw new NotConfiguredError(this.display, `${this.envPrefix}_URL (--${this.name}-url)`);
     return this.baseUrl;
   }
 
+  private readSecretFile(file: WatchedFile, setting: string): string {
+    try {
+      return file.read();
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
+      throw new UpstreamError(
+        `cannot read ${this.display} credentials from ${setting} (${file.path}): ${code}; fix the mounted file or the setting.`,
+        { backend: this.name },
+      );
+    }
+  }
+
   private authHeader(): string | undefined {
-    const token = this.tokenFile?.read() ?? this.cfg.token;
+    const token = this.tokenFile
+      ? this.readSecretFile(this.tokenFile, `${this.envPrefix}_TOKEN_FILE`)
+      : this.cfg.token;
     if (token) return `Bearer ${token}`;
     if (this.cfg.username) {
-      const password = this.passwordFile?.read() ?? '';
+      const password = this.passwordFile
+        ? this.readSecretFile(this.passwordFile, `${this.envPrefix}_PASSWORD_FILE`)
+        : (this.urlCredentials?.password ?? '');
       return `Basic ${Buffer.from(`${this.cfg.username}:${password}`).toString('base64')}`;
+    }
+    if (this.urlCredentials) {
+      const { username, password } = this.urlCredentials;
+      return `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
     }
     return undefined;
   }
 
-  /** Builds the request URL; the returned display form carries no query string (queries may hold secrets). */
   private url(path: string, query: RequestOptions['query']): URL {
     const u = new URL(this.requireConfigured() + path);
     for (const [k, v] of Object.entries(query ?? {})) {
@@ -117,12 +165,15 @@ export class HttpBackend {
     return u;
   }
 
-  /** Performs one request. Non-2xx answers throw UpstreamError unless listed in `passStatuses`. */
+  /**
+   * Performs one request. Non-2xx answers throw UpstreamError unless listed in `passStatuses`; timeouts,
+   * cancellation, refused connections and oversize answers throw UpstreamError naming the backend and URL.
+   */
   async request(path: string, opts: RequestOptions = {}): Promise<HttpResponse> {
     const u = this.url(path, opts.query);
+    // Messages carry no query string: queries and topics may be sensitive, and the model knows what it asked.
     const shown = `${u.origin}${u.pathname}`;
-    const timeout = AbortSignal.timeout(this.cfg.timeoutMs);
-    const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
+    const method = opts.method ?? 'GET';
     const headers: Record<string, string> = {
       accept: 'application/json',
       ...this.cfg.headers,
@@ -135,25 +186,30 @@ export class HttpBackend {
       body = new URLSearchParams(opts.form).toString();
       headers['content-type'] = 'application/x-www-form-urlencoded';
     }
+    const timeout = AbortSignal.timeout(this.cfg.timeoutMs);
+    const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
     const started = performance.now();
     let outcome: number | string = 'error';
     try {
-      const res = await fetch(u, { method: opts.method ?? 'GET', headers, body, signal, redirect: 'manual' });
+      let res: Response;
+      try {
+        res = await fetch(u, { method, headers, body, signal, redirect: 'manual' });
+      } catch (err) {
+        if (method !== 'GET' || signal.aborted || !RETRYABLE.has(errorCode(err) ?? '')) throw err;
+        res = await fetch(u, { method, headers, body, signal, redirect: 'manual' });
+      }
       outcome = res.status;
       const text = await this.readCapped(res, shown);
       if ((res.status < 200 || res.status > 299) && !opts.passStatuses?.includes(res.status)) {
-        throw new UpstreamError(
-          `${this.display} at ${shown} answered HTTP ${res.status}: ${excerpt(text) || res.statusText}`,
-          { backend: this.name, url: shown, status: res.status, body: excerpt(text) },
-        );
+        throw this.statusError(res, text, shown);
       }
-      return { status: res.status, headers: res.headers, text };
+      return { status: res.status, headers: res.headers, text, url: shown };
     } catch (err) {
       if (err instanceof UpstreamError) throw err;
       if (timeout.aborted) {
         outcome = 'timeout';
         throw new UpstreamError(
-          `${this.display} did not answer within ${this.cfg.timeoutMs} ms at ${shown}; it may be overloaded or unreachable, or the query too expensive (narrow it).`,
+          `${this.display} did not answer within ${this.cfg.timeoutMs} ms at ${shown}; it may be overloaded or unreachable, or the query too expensive (narrow it; the limit is ${this.envPrefix}_TIMEOUT_MS).`,
           { backend: this.name, url: shown },
         );
       }
@@ -167,23 +223,41 @@ export class HttpBackend {
           },
         );
       }
-      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-      const why = cause?.code ?? cause?.message ?? (err as Error).message;
-      throw new UpstreamError(`${this.display} is unreachable at ${shown}: ${why}`, {
-        backend: this.name,
-        url: shown,
-      });
+      throw new UpstreamError(
+        `${this.display} is unreachable at ${shown}: ${errorCode(err) ?? 'network error'}`,
+        {
+          backend: this.name,
+          url: shown,
+        },
+      );
     } finally {
       this.metrics.upstreamRequests.inc({ backend: this.name, status_class: statusClass(outcome) });
       this.metrics.upstreamDuration.observe({ backend: this.name }, (performance.now() - started) / 1000);
     }
   }
 
+  private statusError(res: Response, text: string, shown: string): UpstreamError {
+    const body = redactSecrets(excerpt(text));
+    let advice = '';
+    if (res.status === 401 || res.status === 403) {
+      advice = ` Check the credentials (${this.envPrefix}_TOKEN_FILE, ${this.envPrefix}_TOKEN or ${this.envPrefix}_USERNAME/${this.envPrefix}_PASSWORD_FILE).`;
+    } else if (res.status >= 300 && res.status < 400) {
+      const to = res.headers.get('location');
+      advice = ` It redirects${to ? ` to ${to.split('?')[0]}` : ''}; set ${this.envPrefix}_URL to the final address.`;
+    } else if ([429, 502, 503, 504].includes(res.status)) {
+      advice = ' Retry later.';
+    }
+    return new UpstreamError(
+      `${this.display} at ${shown} answered HTTP ${res.status}${body ? `: ${body}` : ` ${res.statusText}`}${advice ? ` —${advice}` : ''}`,
+      { backend: this.name, url: shown, status: res.status, body },
+    );
+  }
+
   /** Reads the body as text, failing once it passes the byte cap. */
   private async readCapped(res: Response, shown: string): Promise<string> {
     const declared = Number(res.headers.get('content-length') ?? '0');
     if (declared > this.maxBytes) {
-      await res.body?.cancel();
+      await res.body?.cancel().catch(() => undefined);
       throw this.tooLarge(shown);
     }
     if (!res.body) return '';
@@ -195,7 +269,7 @@ export class HttpBackend {
       if (done) break;
       size += value.byteLength;
       if (size > this.maxBytes) {
-        await reader.cancel();
+        await reader.cancel().catch(() => undefined);
         throw this.tooLarge(shown);
       }
       chunks.push(value);
@@ -205,26 +279,46 @@ export class HttpBackend {
 
   private tooLarge(shown: string): UpstreamError {
     return new UpstreamError(
-      `${this.display} answer from ${shown} is larger than ${this.maxBytes} bytes; narrow the query (shorter time range, more specific selector, fewer series, lower limit).`,
+      `${this.display} answer from ${shown} is larger than ${this.maxBytes} bytes (BACKEND_MAX_RESPONSE_BYTES); narrow the query (shorter time range, more specific selector, fewer series, lower limit, larger step).`,
       { backend: this.name, url: shown },
     );
   }
 
-  /** GET and parse JSON. */
-  async getJson<T>(path: string, opts: RequestOptions = {}): Promise<{ status: number; data: T }> {
-    const res = await this.request(path, opts);
+  /** Parses a JSON body and checks it against the upstream envelope schema. */
+  parseJson<S extends z.ZodType>(res: HttpResponse, schema: S): z.output<S> {
+    let data: unknown;
     try {
-      return { status: res.status, data: JSON.parse(res.text) as T };
+      data = JSON.parse(res.text);
     } catch {
-      throw new UpstreamError(`${this.display} answered non-JSON from ${path}: ${excerpt(res.text, 200)}`, {
-        backend: this.name,
-        status: res.status,
-      });
+      throw new UpstreamError(
+        `${this.display} at ${res.url} answered HTTP ${res.status} with non-JSON: ${redactSecrets(excerpt(res.text, 200))}`,
+        { backend: this.name, url: res.url, status: res.status },
+      );
     }
+    const parsed = schema.safeParse(data);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new UpstreamError(
+        `${this.display} at ${res.url} answered an unexpected shape (${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}); is ${this.envPrefix}_URL pointing at ${this.display}?`,
+        { backend: this.name, url: res.url, status: res.status },
+      );
+    }
+    return parsed.data;
+  }
+
+  /** GET (or POST) and parse JSON against a schema. */
+  async json<S extends z.ZodType>(path: string, schema: S, opts: RequestOptions = {}): Promise<z.output<S>> {
+    return this.parseJson(await this.request(path, opts), schema);
   }
 
   /** Readiness probe used by /readyz and get_version. */
   async ping(signal?: AbortSignal): Promise<void> {
     await this.request(READY_PATH[this.name], { signal, headers: { accept: '*/*' } });
   }
+}
+
+/** The most specific code of a fetch failure (`ECONNREFUSED`, `UND_ERR_SOCKET`, …), never a URL or header. */
+function errorCode(err: unknown): string | undefined {
+  const cause = (err as { cause?: { code?: string; message?: string; cause?: { code?: string } } }).cause;
+  return cause?.code ?? cause?.cause?.code ?? cause?.message ?? (err as Error | undefined)?.message;
 }

@@ -56,6 +56,7 @@ export function testEnv(env: Record<string, string> = {}, useSandbox = true): No
       ALERTMANAGER_URL: s.ALERTMANAGER_URL,
       LOKI_URL: s.LOKI_URL,
       NTFY_URL: s.NTFY_URL,
+      ...(s.NTFY_TOKEN ? { NTFY_TOKEN: s.NTFY_TOKEN } : {}),
     });
   }
   for (const [k, v] of Object.entries(env)) {
