@@ -35,6 +35,8 @@ export class KubeApiError extends UpstreamError {
 export interface KubeGetOptions {
   query?: Record<string, string | number | boolean | undefined>;
   signal?: AbortSignal;
+  /** Accept header; e.g. the server-side Table form (`application/json;as=Table;v=v1;g=meta.k8s.io`). */
+  accept?: string;
 }
 
 interface AuthState {
@@ -88,6 +90,9 @@ export class KubeClient {
         key: opts.key as string | Buffer | undefined,
         rejectUnauthorized: opts.rejectUnauthorized,
         servername: opts.servername,
+        // A stuck TLS handshake would otherwise hold the socket (and close()) for undici's default 10 s; a bit
+        // longer than the request timeout so the caller still sees that timeout, named.
+        timeout: this.timeoutMs + 500,
       };
       const dispatcher = cur?.dispatcher ?? new Agent({ connect, keepAliveTimeout: 30_000, connections: 16 });
       return { dispatcher, headers, expires: Date.now() + 60_000 };
@@ -114,7 +119,7 @@ export class KubeClient {
     try {
       const { dispatcher, headers } = await this.authState();
       const res = await undiciFetch(u, {
-        headers: { ...headers, accept: 'application/json' },
+        headers: { ...headers, accept: opts.accept ?? 'application/json' },
         dispatcher,
         signal,
       });
