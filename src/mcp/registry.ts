@@ -19,7 +19,6 @@ export interface ToolListEntry {
   inputSchema: Record<string, unknown>;
   outputSchema: Record<string, unknown>;
   annotations: {
-    title: string;
     readOnlyHint: true;
     destructiveHint: false;
     idempotentHint: true;
@@ -40,9 +39,58 @@ export interface CallMeta {
   signal?: AbortSignal;
 }
 
-/** Deterministic JSON Schema of a zod object with `additionalProperties: false` and no `$schema` noise. */
+const SAFE_INT = 9007199254740991;
+
+/**
+ * Shrinks a generated JSON Schema: every byte of tools/list is paid for in the model's context. Drops zod's
+ * safe-integer bounds and folds `anyOf [X, null]` into `type: [X, "null"]`. Output schemas keep the types of
+ * the result's top-level fields (the list envelope) and, below that, only the names of an object's fields:
+ * a result is for reading, the JSON text shows every value, and full item schemas tripled the list's size.
+ */
+export function compactSchema(node: unknown, io: 'input' | 'output', depth = 0): unknown {
+  if (Array.isArray(node)) return node.map((n) => compactSchema(n, io, depth));
+  if (node === null || typeof node !== 'object') return node;
+  const src = node as Record<string, unknown>;
+  const anyOf = src.anyOf as Record<string, unknown>[] | undefined;
+  if (anyOf?.length === 2 && anyOf.some((a) => a.type === 'null' && Object.keys(a).length === 1)) {
+    const other = anyOf.find((a) => a.type !== 'null')!;
+    if (typeof other.type === 'string') {
+      const { anyOf: _drop, ...rest } = src;
+      return compactSchema({ ...rest, ...other, type: [other.type, 'null'] }, io, depth);
+    }
+  }
+  if (io === 'output' && depth >= 1) return shallow(src);
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(src)) {
+    if ((k === 'minimum' && v === -SAFE_INT) || (k === 'maximum' && v === SAFE_INT)) continue;
+    if (k === 'properties' && v && typeof v === 'object') {
+      const props: Record<string, unknown> = {};
+      for (const [name, sub] of Object.entries(v)) props[name] = compactSchema(sub, io, depth + 1);
+      out[k] = props;
+      continue;
+    }
+    out[k] = compactSchema(v, io, depth);
+  }
+  return out;
+}
+
+/** A field of a result: its type, and for objects the names of their fields. */
+function shallow(src: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (src.type !== undefined) out.type = src.type;
+  if (src.properties && typeof src.properties === 'object')
+    out.properties = Object.fromEntries(Object.keys(src.properties).map((k) => [k, {}]));
+  const items = src.items as Record<string, unknown> | undefined;
+  if (items && typeof items === 'object' && items.type !== undefined) out.items = { type: items.type };
+  return out;
+}
+
+/** JSON Schema of a zod object, compacted; `$schema` dropped. */
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
-  const out = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
+  const out = compactSchema(z.toJSONSchema(schema, { io, unrepresentable: 'any' }), io) as Record<
+    string,
+    unknown
+  >;
   delete out.$schema;
   return out;
 }
@@ -87,7 +135,6 @@ export class ToolRegistry {
       inputSchema: jsonSchema(t.input, 'input'),
       outputSchema: jsonSchema(t.output, 'output'),
       annotations: {
-        title: t.title,
         readOnlyHint: true,
         destructiveHint: false,
         idempotentHint: true,

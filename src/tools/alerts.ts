@@ -163,26 +163,16 @@ export const getAlerts = defineTool({
   name: 'get_alerts',
   title: 'Alertmanager alerts',
   description:
-    'Alertmanager alerts: what fires, how severe, since when. Sorted by severity, newest first; counts by severity and state.',
+    'What is alerting? Alertmanager alerts by severity: summary, since when, labels; silenced/inhibited on request.',
   input: z.object({
     state: z
       .enum(['active', 'silenced', 'inhibited', 'all'])
       .default('active')
-      .describe('Default active; silenced/inhibited/all on request'),
+      .describe('silenced/inhibited only on request'),
     severity: z.string().optional().describe('e.g. critical or critical,warning'),
-    filter: z
-      .array(z.string())
-      .max(20)
-      .optional()
-      .describe('Matchers, e.g. ["alertname=~\\"Kube.*\\""]; max 20'),
+    filter: z.array(z.string()).max(20).optional().describe('Matchers, e.g. ["alertname=~\\"Kube.*\\""]'),
     receiver: z.string().optional().describe('Receiver regex'),
-    limit: z
-      .number()
-      .int()
-      .min(1)
-      .max(MAX_LIMIT)
-      .default(DEFAULT_LIMIT)
-      .describe(`Default ${DEFAULT_LIMIT}, max ${MAX_LIMIT}`),
+    limit: z.number().int().min(1).max(MAX_LIMIT).default(DEFAULT_LIMIT),
   }),
   output: listOutputSchema(item, summary),
   handler: async (args, ctx) => {

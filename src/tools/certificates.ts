@@ -145,8 +145,7 @@ export const getCertificates = defineTool({
   name: 'get_certificates',
   title: 'cert-manager certificates',
   description:
-    'cert-manager Certificates: Ready, reason, message, DNS names, secret, issuer, validity, days left, renewal, ' +
-    'failed issuance. Soonest expiry first; summary counts expiring within 14 days.',
+    'cert-manager Certificates: ready, reason, issuer, expiry, days left, renewal, failed issuance; soonest expiry first.',
   input: z.object({
     namespace: namespaceParam,
     status: statusParam,
@@ -155,7 +154,7 @@ export const getCertificates = defineTool({
       .min(0)
       .max(3650)
       .optional()
-      .describe('Only certs expiring within N days (expired too). Default off, max 3650.'),
+      .describe('Only certs expiring within N days (expired too)'),
     limit: limitParam,
   }),
   output: listOutputSchema(item, summary),

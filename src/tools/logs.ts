@@ -55,7 +55,7 @@ export const queryLogs = defineTool({
   name: 'query_logs',
   title: 'Loki log search',
   description:
-    'Search Loki logs: LogQL, or namespace/pod/container/contains filters. Newest first, labels once per stream; metric LogQL gives series.',
+    'Search Loki logs by LogQL or namespace/pod/container/contains filters; newest first, bounded, secrets masked.',
   input: z.object({
     query: z.string().min(1).max(5000).optional().describe('LogQL (or use filters)'),
     namespace: z.string().optional().describe('Exact'),
@@ -65,17 +65,8 @@ export const queryLogs = defineTool({
     since: z.string().optional().describe(`Default ${DEFAULT_SINCE}`),
     start: z.string().optional().describe('RFC 3339 or unix s, instead of since'),
     end: z.string().optional().describe('Default now'),
-    limit: z
-      .number()
-      .int()
-      .min(1)
-      .max(MAX_LIMIT)
-      .default(DEFAULT_LIMIT)
-      .describe(`Lines; default ${DEFAULT_LIMIT}, max ${MAX_LIMIT}`),
-    direction: z
-      .enum(['backward', 'forward'])
-      .default('backward')
-      .describe('Default backward (newest first)'),
+    limit: z.number().int().min(1).max(MAX_LIMIT).default(DEFAULT_LIMIT).describe('Lines'),
+    direction: z.enum(['backward', 'forward']).default('backward').describe('backward = newest first'),
   }),
   output: listOutputSchema(z.union([line, seriesItem]), summary).extend({
     streams: z.array(z.record(z.string(), z.string())).optional(),

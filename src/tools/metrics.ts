@@ -32,20 +32,14 @@ export const queryMetrics = defineTool({
   name: 'query_metrics',
   title: 'Prometheus query',
   description:
-    'Run PromQL: instant (time) or range (start/end/step). Series with labels and value, or a value grid with min/max/avg/last.',
+    'PromQL instant or range query: series with labels and value, or a compact grid with min/max/avg/last.',
   input: z.object({
     query: z.string().min(1).max(10_000).describe('PromQL'),
     time: z.string().optional().describe('RFC 3339, unix s or ago (1h); default now'),
     start: z.string().optional().describe('Range start, same forms (7d); makes a range query'),
     end: z.string().optional().describe('Default now'),
     step: z.string().optional().describe('e.g. 5m; default ~60 points; max 11000 points'),
-    limit: z
-      .number()
-      .int()
-      .min(1)
-      .max(MAX_LIMIT)
-      .default(DEFAULT_LIMIT)
-      .describe(`Series; default ${DEFAULT_LIMIT}, max ${MAX_LIMIT}`),
+    limit: z.number().int().min(1).max(MAX_LIMIT).default(DEFAULT_LIMIT).describe('Series'),
   }),
   output: listOutputSchema(seriesItem, summary).extend({ warnings: z.array(z.string()).optional() }),
   handler: async (args, ctx) => {

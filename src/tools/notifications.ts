@@ -95,19 +95,13 @@ function project(m: NtfyMessage, now: number, redact: boolean): Item {
 export const getNotifications = defineTool({
   name: 'get_notifications',
   title: 'ntfy notifications',
-  description: 'Recent ntfy messages of a topic or a few: title, body, priority, tags, time. Newest first.',
+  description: 'Recent ntfy notifications of a topic: title, message, priority, tags, time; newest first.',
   input: z.object({
     topic: z.string().optional().describe('Topic(s), comma-separated; default from config'),
     since: z.string().optional().describe(`Duration, unix time, message id or all; default ${DEFAULT_SINCE}`),
     minPriority: z.number().int().min(1).max(5).optional().describe('1-5 (3 = default)'),
-    tags: z.array(z.string()).max(10).optional().describe('All required; max 10'),
-    limit: z
-      .number()
-      .int()
-      .min(1)
-      .max(MAX_LIMIT)
-      .default(DEFAULT_LIMIT)
-      .describe(`Default ${DEFAULT_LIMIT}, max ${MAX_LIMIT}`),
+    tags: z.array(z.string()).max(10).optional().describe('All required'),
+    limit: z.number().int().min(1).max(MAX_LIMIT).default(DEFAULT_LIMIT),
   }),
   output: listOutputSchema(item, summary),
   handler: async (args, ctx) => {

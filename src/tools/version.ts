@@ -10,7 +10,7 @@ export const getVersion = defineTool({
   name: 'get_version',
   title: 'Server and cluster versions',
   description:
-    'Version, git SHA and build time of cluster-mcp, the MCP revisions it speaks, which backends are configured, and the Kubernetes server version.',
+    'cluster-mcp version, git SHA and build time, MCP revisions served, configured backends, Kubernetes version.',
   input: z.object({}),
   output: z.object({
     server: z.object({ name: z.string(), version: z.string(), gitSha: z.string(), buildTime: z.string() }),

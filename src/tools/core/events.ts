@@ -121,15 +121,15 @@ export const getEvents = defineTool({
   name: 'get_events',
   title: 'Events',
   description:
-    'Recent events, newest first, repeats folded with a count: type, reason, object, message, source; counts by type, top reasons.',
+    'Recent Kubernetes events, newest first, repeats folded; filter by type, object, reason; top reasons.',
   input: z.object({
     namespace: z.string().optional().describe(PARAM.namespace),
     type: z.enum(['Warning', 'Normal']).optional().describe('Default both.'),
-    kind: z.string().optional().describe('Object kind, e.g. Pod; default any.'),
-    name: z.string().optional().describe('Object name; default any.'),
-    reason: z.string().optional().describe('e.g. BackOff; default any.'),
-    since: z.string().default('1h').describe('e.g. 15m, 24h; default 1h, max 30d.'),
-    limit: z.number().int().min(1).max(500).default(50).describe(PARAM.limit(50, 500)),
+    kind: z.string().optional().describe('Object kind, e.g. Pod'),
+    name: z.string().optional().describe('Object name'),
+    reason: z.string().optional().describe('e.g. BackOff'),
+    since: z.string().default('1h').describe('e.g. 15m, 24h; max 30d'),
+    limit: z.number().int().min(1).max(500).default(50),
   }),
   output: listOutputSchema(eventItem, summary),
   handler: async (args, ctx) => {

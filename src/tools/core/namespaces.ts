@@ -35,8 +35,8 @@ export const getNamespaces = defineTool({
   description: 'Namespaces with phase (Active/Terminating) and age; optionally the number of pods in each.',
   input: z.object({
     labelSelector: z.string().optional().describe(PARAM.labelSelector),
-    pods: z.boolean().default(false).describe('Count pods in each; default false.'),
-    limit: z.number().int().min(1).max(1000).default(200).describe(PARAM.limit(200, 1000)),
+    pods: z.boolean().default(false).describe('Count pods in each'),
+    limit: z.number().int().min(1).max(1000).default(200),
   }),
   output: listOutputSchema(namespaceItem, z.object({ byPhase: z.record(z.string(), z.number()) })),
   handler: async (args, ctx) => {

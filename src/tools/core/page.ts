@@ -134,7 +134,7 @@ export function compact<T extends Record<string, unknown>>(obj: T): T {
 /** Parameter descriptions shared by the core tools (kept short: the tool list is size-benchmarked). */
 export const PARAM = {
   namespace: 'Default all.',
-  labelSelector: 'e.g. app=web,tier!=db; default none.',
+  labelSelector: 'e.g. app=web,tier!=db',
   limit: (def: number, max: number) => `Default ${def}, max ${max}.`,
   continue: 'Cursor from the last answer.',
 };

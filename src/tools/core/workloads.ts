@@ -242,10 +242,10 @@ export const getWorkloads = defineTool({
   name: 'get_workloads',
   title: 'Workloads',
   description:
-    'Deployments, StatefulSets, DaemonSets: desired/ready/updated/available, images, failing conditions (ProgressDeadlineExceeded…), paused, rollout pending, degraded; counts by kind.',
+    'Deployments, StatefulSets, DaemonSets: desired/ready/updated/available, images, stuck rollouts, failing conditions.',
   input: z.object({
     namespace: z.string().optional().describe(PARAM.namespace),
-    kind: z.enum(['all', 'deployment', 'statefulset', 'daemonset']).default('all').describe('Default all.'),
+    kind: z.enum(['all', 'deployment', 'statefulset', 'daemonset']).default('all'),
     labelSelector: z.string().optional().describe(PARAM.labelSelector),
     status: z
       .enum(['all', 'degraded'])
@@ -253,7 +253,7 @@ export const getWorkloads = defineTool({
       .describe(
         'degraded: replicas not all ready/updated/available, rollout pending or a condition failing. Default all.',
       ),
-    limit: z.number().int().min(1).max(500).default(50).describe(PARAM.limit(50, 500)),
+    limit: z.number().int().min(1).max(500).default(50),
     continue: z.string().optional().describe(PARAM.continue),
   }),
   output: listOutputSchema(workloadItem, summary),

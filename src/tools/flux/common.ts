@@ -43,17 +43,17 @@ export const KINDS = {
   imageupdateautomation: kind('ImageUpdateAutomation', IMAGE),
 } as const;
 
-/** A DNS-1123 label; the pattern also keeps the value safe inside a URL path. */
+/**
+ * A DNS-1123 label; the check also keeps the value safe inside a URL path. A refinement rather than a regex so
+ * the pattern stays out of tools/list (models know what a namespace looks like).
+ */
 export const namespaceParam = z
   .string()
-  .regex(/^[a-z0-9-]{1,63}$/)
+  .refine((v) => /^[a-z0-9-]{1,63}$/.test(v), 'must be a namespace name (lowercase letters, digits, -; 1-63)')
   .optional()
   .describe('Default all.');
-export const statusParam = z
-  .enum(['all', 'not_ready'])
-  .default('all')
-  .describe('not_ready: Ready≠True. Default all.');
-export const limitParam = z.number().int().min(1).max(500).default(100).describe('Default 100, max 500.');
+export const statusParam = z.enum(['all', 'not_ready']).default('all').describe('not_ready: Ready≠True');
+export const limitParam = z.number().int().min(1).max(500).default(100);
 
 /** The columns every Flux object has. */
 export interface FluxItem extends Readiness {

@@ -223,14 +223,10 @@ export const getFluxImages = defineTool({
   name: 'get_flux_images',
   title: 'Flux image automation',
   description:
-    'Flux image automation: ImageRepository scans and tags, ImagePolicy latest/previous image, ' +
-    'ImageUpdateAutomation pushes, joined policy→repository→automation; Ready, reason. Not-ready first.',
+    'Flux image automation: repository scans, policy selections (latest/previous), automation pushes, joined policy→repository→automation.',
   input: z.object({
     namespace: namespaceParam,
-    kind: z
-      .enum(['all', 'imagerepository', 'imagepolicy', 'imageupdateautomation'])
-      .default('all')
-      .describe('Default all.'),
+    kind: z.enum(['all', 'imagerepository', 'imagepolicy', 'imageupdateautomation']).default('all'),
     status: statusParam,
     limit: limitParam,
   }),

@@ -77,14 +77,10 @@ export const getFluxSources = defineTool({
   name: 'get_flux_sources',
   title: 'Flux sources',
   description:
-    'Can Flux fetch its sources? GitRepository, HelmRepository, OCIRepository: URL, ref, Ready, reason, ' +
-    'message, artifact revision and update time, suspended; summary. Not-ready first.',
+    'Can Flux fetch its sources? Git, Helm and OCI repositories: ready, reason, URL, ref, artifact revision, last update.',
   input: z.object({
     namespace: namespaceParam,
-    kind: z
-      .enum(['all', 'gitrepository', 'helmrepository', 'ocirepository'])
-      .default('all')
-      .describe('Default all.'),
+    kind: z.enum(['all', 'gitrepository', 'helmrepository', 'ocirepository']).default('all'),
     status: statusParam,
     limit: limitParam,
   }),

@@ -119,17 +119,19 @@ export const getFluxStatus = defineTool({
   name: 'get_flux_status',
   title: 'Flux Kustomizations and HelmReleases',
   description:
-    'Is Flux reconciling everything? Kustomizations and HelmReleases: Ready, reason, message, suspended, stale, ' +
-    'applied vs attempted revision, source, path or chart, last release; not_ready_count. Not-ready first.',
+    'Is Flux reconciling everything? Kustomizations and HelmReleases: ready, reason, applied vs attempted revision, suspended, stale; not_ready_count.',
   input: z.object({
     namespace: namespaceParam,
-    kind: z.enum(['all', 'kustomization', 'helmrelease']).default('all').describe('Default all.'),
+    kind: z.enum(['all', 'kustomization', 'helmrelease']).default('all'),
     status: statusParam,
     name: z
       .string()
-      .regex(/^[a-z0-9.-]{1,253}$/)
+      .refine(
+        (v) => /^[a-z0-9.-]{1,253}$/.test(v),
+        'must be an object name (lowercase letters, digits, . and -)',
+      )
       .optional()
-      .describe('Exact name. Default any.'),
+      .describe('Exact name'),
     limit: limitParam,
   }),
   output: fluxOutput(item),
