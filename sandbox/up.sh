@@ -143,6 +143,10 @@ run_step "etcd on 127.0.0.1:$ETCD_CLIENT_PORT" "$LOGS_DIR/kube-start.log" bash "
 run_step "kube-apiserver on $KUBE_URL" "$LOGS_DIR/kube-start.log" bash "$KUBE_DIR/start.sh" apiserver
 : >"$LOGS_DIR/kube-setup.log"
 run_step "CRDs, read-only ServiceAccount, token" "$LOGS_DIR/kube-setup.log" node24 "$KUBE_DIR/setup.ts"
+# The ServiceAccount is then bound by the Helm chart's own ClusterRole, so tests exercise the RBAC a real install
+# grants (helm is built from its Go module and cached on first use).
+run_step "chart RBAC: ClusterRole cluster-mcp from charts/cluster-mcp" "$LOGS_DIR/kube-setup.log" \
+  bash "$SANDBOX_ROOT/sandbox/helm/apply-rbac.sh" --kubeconfig "$ADMIN_KUBECONFIG"
 : >"$LOGS_DIR/seed.log"
 run_step "seed (fixtures.ts)" "$LOGS_DIR/seed.log" node24 "$SEED"
 if (( PODS > 0 )); then

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import type https from 'node:https';
 import { KubeConfig } from '@kubernetes/client-node';
 import { Agent, fetch as undiciFetch } from 'undici';
-import type { Config } from '../config.ts';
+import { type Config, ConfigError } from '../config.ts';
 import { excerpt, UpstreamError } from '../mcp/errors.ts';
 import { type Metrics, statusClass } from '../metrics.ts';
 
@@ -68,9 +68,18 @@ export class KubeClient {
   static create(config: Config, metrics: Metrics, env: NodeJS.ProcessEnv = process.env): KubeClient {
     const kc = new KubeConfig();
     const inCluster = Boolean(env.KUBERNETES_SERVICE_HOST) && existsSync(SA_TOKEN) && !env.KUBECONFIG;
-    if (inCluster) kc.loadFromCluster();
-    else kc.loadFromDefault();
-    if (config.kube.context) kc.setCurrentContext(config.kube.context);
+    try {
+      if (inCluster) kc.loadFromCluster();
+      else kc.loadFromDefault();
+      if (config.kube.context) {
+        if (!kc.getContextObject(config.kube.context)) throw new Error(`no context '${config.kube.context}'`);
+        kc.setCurrentContext(config.kube.context);
+      }
+    } catch (err) {
+      // A missing or broken kubeconfig is a configuration problem, reported like any other bad setting.
+      const source = inCluster ? 'in-cluster service account' : `kubeconfig ${env.KUBECONFIG ?? '~/.kube/config'}`;
+      throw new ConfigError([`Kubernetes access: cannot load ${source}: ${(err as Error).message}`]);
+    }
     return new KubeClient(kc, inCluster, config.kube.timeoutMs, metrics);
   }
 
