@@ -2,7 +2,7 @@
  * Deployment artefacts against reality: the chart lints and renders (helm built from its Go module), every
  * rendered manifest and everything in k8s/ passes a server-side dry-run on the sandbox's kube-apiserver, the
  * chart's ClusterRole is what binds SA_KUBECONFIG and grants nothing beyond its enumerated reads, every tool
- * works under that identity, and docs/deploy.md matches the files.
+ * works under that identity, and the README's deploy sections match the files.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -812,13 +812,13 @@ describe('GitHub workflows', () => {
 });
 
 // ---------------------------------------------------------------------------------------------------------------
-// docs/deploy.md (folded into the README's "Deploy with Flux" / "Deploy with Helm") matches the files
+// The README's "Deploy with Flux" / "Deploy with Helm" sections match the files
 
-describe('docs/deploy.md', () => {
-  const doc = read('docs/deploy.md');
+describe('README deploy sections', () => {
+  const doc = read('README.md');
   const section = (title: string): string => {
     const start = doc.indexOf(`## ${title}\n`);
-    if (start < 0) throw new Error(`docs/deploy.md has no "## ${title}" section`);
+    if (start < 0) throw new Error(`README.md has no "## ${title}" section`);
     const end = doc.indexOf('\n## ', start + 3);
     return doc.slice(start, end < 0 ? undefined : end);
   };
