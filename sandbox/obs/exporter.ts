@@ -1,8 +1,10 @@
 /**
  * Sandbox exporter: cluster-like series for Prometheus, in the Prometheus text exposition format (0.0.4).
  *
- * One process stands in for several real exporters, each on its own path (kube-state-metrics, node-exporter per
- * node, the kubelet's cAdvisor per node, the API server, an application), see SCRAPE_TARGETS in fixtures.ts.
+ * One process stands in for several real exporters, each on its own path (kube-state-metrics with Flux's custom
+ * resource metrics, node-exporter per node that runs the agent, the kubelet's cAdvisor per node, the API server,
+ * cert-manager, the applications), see SCRAPE_TARGETS in fixtures.ts. The series describe the Kubernetes seed's
+ * cluster: its nodes, pods, Deployments, Certificates and Flux objects, with their failures at the seeded times.
  * Every value is a pure function of wall-clock time and of the scenario anchor, so the history backfilled into
  * Prometheus (sandbox/obs/obsctl.ts backfill) and the live scrapes form one continuous series, and a restarted
  * exporter continues its counters instead of resetting them.
@@ -13,12 +15,18 @@ import { readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { parseArgs } from 'node:util';
 import {
+  CERTIFICATES,
+  type ClusterNode,
+  type ClusterPod,
+  CRASH_LOOP,
+  crashLoopAt,
   DEPLOYMENTS,
   FILESYSTEMS,
+  FLUX_OBJECTS,
   HTTP_SERVICES,
+  type HttpServiceFixture,
   hash01,
   NODES,
-  type NodeFixture,
   PODS,
   PORTS,
   SCRAPE_TARGETS,
@@ -42,6 +50,7 @@ const FAMILIES: Record<string, [MetricType, string]> = {
   kube_node_status_capacity: ['gauge', 'The capacity for different resources of a node.'],
   kube_pod_info: ['gauge', 'Information about pod.'],
   kube_pod_status_phase: ['gauge', 'The pods current phase.'],
+  kube_pod_container_status_ready: ['gauge', 'Describes whether the containers readiness check succeeded.'],
   kube_pod_container_status_restarts_total: ['counter', 'The number of container restarts per container.'],
   kube_pod_container_status_waiting_reason: [
     'gauge',
@@ -53,6 +62,7 @@ const FAMILIES: Record<string, [MetricType, string]> = {
   ],
   kube_deployment_spec_replicas: ['gauge', 'Number of desired pods for a deployment.'],
   kube_deployment_status_replicas_available: ['gauge', 'The number of available replicas per deployment.'],
+  gotk_resource_info: ['gauge', 'The current state of a Flux resource.'],
   node_cpu_seconds_total: ['counter', 'Seconds the CPUs spent in each mode.'],
   node_memory_MemTotal_bytes: ['gauge', 'Memory information field MemTotal_bytes.'],
   node_memory_MemAvailable_bytes: ['gauge', 'Memory information field MemAvailable_bytes.'],
@@ -63,8 +73,6 @@ const FAMILIES: Record<string, [MetricType, string]> = {
   node_filesystem_readonly: ['gauge', 'Filesystem read-only status.'],
   container_memory_working_set_bytes: ['gauge', 'Current working set of the container in bytes'],
   container_cpu_usage_seconds_total: ['counter', 'Cumulative cpu time consumed in seconds.'],
-  container_cpu_cfs_periods_total: ['counter', 'Number of elapsed enforcement period intervals.'],
-  container_cpu_cfs_throttled_periods_total: ['counter', 'Number of throttled period intervals.'],
   kubelet_volume_stats_capacity_bytes: ['gauge', 'Capacity in bytes of the volume'],
   kubelet_volume_stats_available_bytes: ['gauge', 'Number of available bytes in the volume'],
   apiserver_request_total: [
@@ -75,12 +83,22 @@ const FAMILIES: Record<string, [MetricType, string]> = {
     'histogram',
     'Response latency distribution in seconds for each verb.',
   ],
+  certmanager_certificate_expiration_timestamp_seconds: [
+    'gauge',
+    'The timestamp after which the certificate expires, expressed in Unix Epoch Time.',
+  ],
+  certmanager_certificate_renewal_timestamp_seconds: [
+    'gauge',
+    'The timestamp after which the certificate should be renewed, expressed in Unix Epoch Time.',
+  ],
+  certmanager_certificate_ready_status: ['gauge', 'The ready status of the certificate.'],
   http_requests_total: ['counter', 'Total HTTP requests by method and status code.'],
   http_request_duration_seconds: ['histogram', 'HTTP request latency.'],
 };
 
 const TAU = 2 * Math.PI;
 const WEEK = 7 * 86400;
+const DAY = 86400;
 
 /** A slow wave in [-1, 1] with a phase fixed per key. */
 function wave(t: number, periodSeconds: number, key: string): number {
@@ -92,17 +110,41 @@ function jitter(t: number, key: string, step = 15): number {
   return hash01(`${key}@${Math.floor(t / step)}`) - 0.5;
 }
 
+/** The start of the current week-long counter epoch of a process (a node's boot, a pod's start). */
+function epochOf(t: number, resetKey: string): number {
+  const offset = hash01(`${resetKey}:reset`) * WEEK;
+  return Math.floor((t - offset) / WEEK) * WEEK + offset;
+}
+
+/** ∫ rate·(1 + amp·sin(2πu/P + φ)) du over [a, b]. */
+function integral(a: number, b: number, rate: number, key: string, amp: number, period: number): number {
+  if (b <= a) return 0;
+  const phase = hash01(`${key}:phase`) * TAU;
+  const w = (u: number): number => Math.cos((TAU * u) / period + phase);
+  return rate * (b - a + ((amp * period) / TAU) * (w(a) - w(b)));
+}
+
 /**
  * A counter whose rate moves around `rate` (by ±amp): the integral of rate·(1 + amp·sin(2πu/P + φ)) since its
  * last reset. Counters of one process (same `resetKey`: a node's boot, a pod's start) reset together, once a
- * week at a time of their own, like a node rebooting or a pod being replaced.
+ * week at a time of their own, like a node rebooting or a pod being replaced. With `change`, the rate is
+ * `change.rate` from `change.at` on (the counter stays continuous).
  */
-function counter(t: number, rate: number, key: string, resetKey: string, amp = 0.3, period = 3600): number {
-  const phase = hash01(`${key}:phase`) * TAU;
-  const offset = hash01(`${resetKey}:reset`) * WEEK;
-  const epoch = Math.floor((t - offset) / WEEK) * WEEK + offset;
-  const w = (u: number): number => Math.cos((TAU * u) / period + phase);
-  return rate * (t - epoch + ((amp * period) / TAU) * (w(epoch) - w(t)));
+function counter(
+  t: number,
+  rate: number,
+  key: string,
+  resetKey: string,
+  amp = 0.3,
+  period = 3600,
+  change?: { at: number; rate: number },
+): number {
+  const epoch = epochOf(t, resetKey);
+  if (!change || change.at >= t) return integral(epoch, t, rate, key, amp, period);
+  return (
+    integral(epoch, Math.max(epoch, change.at), rate, key, amp, period) +
+    integral(Math.max(epoch, change.at), t, change.rate, key, amp, period)
+  );
 }
 
 /** Standard normal CDF (Abramowitz–Stegun 7.1.26). */
@@ -143,34 +185,57 @@ function histogram(
   return out;
 }
 
-function nodeDown(node: NodeFixture, t: number, anchor: number): boolean {
-  return node.notReadySinceSeconds !== undefined && t >= anchor - node.notReadySinceSeconds;
+/** Seconds before the anchor `t` is (negative: after it); fixtures describe times that way. */
+const ageOf = (t: number, anchor: number): number => anchor - t;
+
+function nodeDown(node: ClusterNode, t: number, anchor: number): boolean {
+  return node.notReadySinceSeconds !== undefined && ageOf(t, anchor) <= node.notReadySinceSeconds;
 }
 
-function crashLoopStart(anchor: number, since: number | undefined): number | undefined {
-  return since === undefined ? undefined : anchor - since;
+const isCrashLooping = (p: ClusterPod): boolean => p.name === CRASH_LOOP.pod.name;
+
+function podExists(p: ClusterPod, t: number, anchor: number): boolean {
+  return ageOf(t, anchor) <= p.createdSinceSeconds;
+}
+
+/** Phase at t: a terminal pod was Running until it ended. */
+function phaseAt(p: ClusterPod, t: number, anchor: number): ClusterPod['phase'] {
+  if (p.endedSinceSeconds !== undefined && ageOf(t, anchor) > p.endedSinceSeconds) return 'Running';
+  return p.phase;
+}
+
+/** Whether the pod's containers run at t (and so have cAdvisor series): not while its node's runtime is down. */
+function podRunning(p: ClusterPod, t: number, anchor: number): boolean {
+  if (!podExists(p, t, anchor) || phaseAt(p, t, anchor) !== 'Running') return false;
+  const node = NODES.find((n) => n.name === p.node);
+  if (!node || nodeDown(node, t, anchor)) return false;
+  if (isCrashLooping(p)) return crashLoopAt(ageOf(t, anchor)).running !== undefined;
+  return true;
 }
 
 function ksm(t: number, anchor: number): Sample[] {
   const out: Sample[] = [];
+  const age = ageOf(t, anchor);
   for (const n of NODES) {
     out.push({
       name: 'kube_node_info',
       labels: {
         node: n.name,
         internal_ip: n.internalIP,
-        kubelet_version: 'v1.34.2',
-        os_image: 'Debian GNU/Linux 12 (bookworm)',
-        container_runtime_version: 'containerd://1.7.24',
+        kubelet_version: n.kubeletVersion,
+        os_image: n.osImage,
+        kernel_version: n.kernelVersion,
+        container_runtime_version: n.containerRuntimeVersion,
       },
       value: 1,
     });
-    const down = nodeDown(n, t, anchor);
-    const conditions: Record<string, 'true' | 'false' | 'unknown'> = {
-      Ready: down ? 'unknown' : 'true',
-      MemoryPressure: down ? 'unknown' : 'false',
-      DiskPressure: down ? 'unknown' : n.name === 'node-2' ? 'true' : 'false',
-      PIDPressure: down ? 'unknown' : 'false',
+    // A NotReady node's kubelet still posts status (the CNI is not ready), so Ready is false, not unknown.
+    const conditions: Record<string, 'true' | 'false'> = {
+      Ready: nodeDown(n, t, anchor) ? 'false' : 'true',
+      MemoryPressure:
+        n.memoryPressureSinceSeconds !== undefined && age <= n.memoryPressureSinceSeconds ? 'true' : 'false',
+      DiskPressure: 'false',
+      PIDPressure: 'false',
     };
     for (const [condition, current] of Object.entries(conditions)) {
       for (const status of ['true', 'false', 'unknown']) {
@@ -199,39 +264,60 @@ function ksm(t: number, anchor: number): Sample[] {
     });
   }
   for (const p of PODS) {
-    const owner = /-\d{8}-/.test(p.name) ? 'Job' : /-\d+$/.test(p.name) ? 'StatefulSet' : 'ReplicaSet';
-    out.push({
-      name: 'kube_pod_info',
-      labels: { namespace: p.namespace, pod: p.name, node: p.node, created_by_kind: owner },
-      value: 1,
-    });
-    for (const phase of ['Pending', 'Running', 'Succeeded', 'Failed', 'Unknown']) {
+    if (!podExists(p, t, anchor)) continue;
+    const info: Record<string, string> = { namespace: p.namespace, pod: p.name };
+    if (p.node) info.node = p.node;
+    if (p.podIP) info.pod_ip = p.podIP;
+    if (p.ownerKind) info.created_by_kind = p.ownerKind;
+    if (p.ownerName) info.created_by_name = p.ownerName;
+    out.push({ name: 'kube_pod_info', labels: info, value: 1 });
+    const phase = phaseAt(p, t, anchor);
+    for (const ph of ['Pending', 'Running', 'Succeeded', 'Failed', 'Unknown']) {
       out.push({
         name: 'kube_pod_status_phase',
-        labels: { namespace: p.namespace, pod: p.name, phase },
-        value: p.phase === phase ? 1 : 0,
+        labels: { namespace: p.namespace, pod: p.name, phase: ph },
+        value: phase === ph ? 1 : 0,
       });
     }
+    // An unscheduled pod has no container statuses yet.
+    if (!p.node) continue;
+    const crash = isCrashLooping(p) ? crashLoopAt(age) : undefined;
+    const running = phase === 'Running';
     for (const ctr of p.containers) {
       const ids = { namespace: p.namespace, pod: p.name, container: ctr.name };
-      const since = crashLoopStart(anchor, ctr.crashLoopSinceSeconds);
-      let restarts = ctr.restartsBefore;
-      if (since !== undefined && ctr.restartEverySeconds && t >= since) {
-        restarts += Math.floor((t - since) / ctr.restartEverySeconds) + 1;
+      let restarts = 0;
+      let ready = running;
+      let waiting: string | undefined;
+      let terminated: string | undefined;
+      if (ctr.main) {
+        if (crash) {
+          restarts = crash.restarts;
+          ready = crash.running !== undefined;
+          if (crash.running === undefined && crash.lastEnding) waiting = p.waitingReason;
+          terminated = crash.lastEnding;
+        } else {
+          const last = p.lastTermination;
+          const after = last !== undefined && age <= last.sinceSeconds;
+          restarts = last && !after ? Math.max(0, p.restarts - 1) : p.restarts;
+          if (after) terminated = last?.reason;
+          if (p.notReadySinceSeconds !== undefined && age <= p.notReadySinceSeconds) ready = false;
+          else if (p.notReadySinceSeconds === undefined && !p.ready) ready = false;
+          waiting = p.waitingReason;
+        }
       }
+      out.push({ name: 'kube_pod_container_status_ready', labels: ids, value: ready ? 1 : 0 });
       out.push({ name: 'kube_pod_container_status_restarts_total', labels: ids, value: restarts });
-      const waiting = ctr.waitingReason && (since === undefined || t >= since);
-      if (waiting && ctr.waitingReason) {
+      if (waiting) {
         out.push({
           name: 'kube_pod_container_status_waiting_reason',
-          labels: { ...ids, reason: ctr.waitingReason },
+          labels: { ...ids, reason: waiting },
           value: 1,
         });
       }
-      if (ctr.lastTerminatedReason && (since === undefined || t >= since)) {
+      if (terminated) {
         out.push({
           name: 'kube_pod_container_status_last_terminated_reason',
-          labels: { ...ids, reason: ctr.lastTerminatedReason },
+          labels: { ...ids, reason: terminated },
           value: 1,
         });
       }
@@ -241,6 +327,20 @@ function ksm(t: number, anchor: number): Sample[] {
     const ids = { namespace: d.namespace, deployment: d.name };
     out.push({ name: 'kube_deployment_spec_replicas', labels: ids, value: d.replicas });
     out.push({ name: 'kube_deployment_status_replicas_available', labels: ids, value: d.available });
+  }
+  // Flux objects, as kube-state-metrics' custom resource state config of the Flux monitoring example reports them.
+  for (const f of FLUX_OBJECTS) {
+    const labels: Record<string, string> = {
+      customresource_group: f.group,
+      customresource_kind: f.kind,
+      customresource_version: f.version,
+      exported_namespace: f.namespace,
+      name: f.name,
+      ready: f.ready !== 'True' && age <= f.readySinceSeconds ? f.ready : 'True',
+      suspended: String(f.suspended),
+    };
+    if (f.revision) labels.revision = f.revision;
+    out.push({ name: 'gotk_resource_info', labels, value: 1 });
   }
   return out;
 }
@@ -255,21 +355,22 @@ function availShare(fs: (typeof FILESYSTEMS)[number], t: number, anchor: number)
   );
 }
 
-function nodeExporter(node: NodeFixture, t: number, anchor: number): Sample[] {
+function nodeExporter(node: ClusterNode, t: number, anchor: number): Sample[] {
   const out: Sample[] = [];
-  const pods = PODS.filter((p) => p.node === node.name && p.phase === 'Running');
+  const pods = PODS.filter((p) => p.node === node.name && podRunning(p, t, anchor));
   const podCpu = pods.reduce((s, p) => s + p.containers.reduce((a, c) => a + c.cpuCores, 0), 0);
-  const util = Math.min(0.9, 0.06 + podCpu / node.cpus);
+  // metrics-server's usage when it has one, so both views of the node agree.
+  const util = Math.min(0.95, node.usage ? node.usage.cpuCores / node.cpus : 0.06 + podCpu / node.cpus);
   for (let cpu = 0; cpu < node.cpus; cpu++) {
     const key = `${node.name}:cpu${cpu}`;
     const user = util * 0.68;
     const system = util * 0.27;
-    const iowait = node.name === 'node-2' ? 0.04 : 0.005;
+    const iowait = node.name === FILESYSTEMS.find((f) => f.availShare < 0.05)?.node ? 0.04 : 0.005;
     const modes: Record<string, number> = {
       user,
       system,
       iowait,
-      idle: Math.max(0.05, 1 - user - system - iowait),
+      idle: Math.max(0.02, 1 - user - system - iowait),
     };
     for (const [mode, rate] of Object.entries(modes)) {
       out.push({
@@ -280,9 +381,10 @@ function nodeExporter(node: NodeFixture, t: number, anchor: number): Sample[] {
     }
   }
   const used =
+    node.usage?.memoryBytes ??
     pods.reduce((s, p) => s + p.containers.reduce((a, c) => a + c.memoryBytes, 0), 0) + 1.1 * 1024 ** 3;
   const memUsed =
-    used * (1 + 0.06 * wave(t, 2700, `${node.name}:mem`) + 0.02 * jitter(t, `${node.name}:mem`));
+    used * (1 + 0.02 * wave(t, 2700, `${node.name}:mem`) + 0.01 * jitter(t, `${node.name}:mem`));
   out.push({ name: 'node_memory_MemTotal_bytes', labels: {}, value: node.memoryBytes });
   out.push({
     name: 'node_memory_MemAvailable_bytes',
@@ -313,34 +415,24 @@ function nodeExporter(node: NodeFixture, t: number, anchor: number): Sample[] {
   return out;
 }
 
-function kubelet(node: NodeFixture, t: number, anchor: number): Sample[] {
+/** cAdvisor and volume stats of a node's kubelet; nothing while its container runtime is down. */
+function kubelet(node: ClusterNode, t: number, anchor: number): Sample[] {
   const out: Sample[] = [];
-  for (const p of PODS.filter((x) => x.node === node.name && x.phase === 'Running')) {
+  if (nodeDown(node, t, anchor)) return out;
+  for (const p of PODS.filter((x) => x.node === node.name && podRunning(x, t, anchor))) {
     for (const ctr of p.containers) {
       const ids = { namespace: p.namespace, pod: p.name, container: ctr.name };
       const key = `${p.name}:${ctr.name}`;
-      const since = crashLoopStart(anchor, ctr.crashLoopSinceSeconds);
       let mem = ctr.memoryBytes * (1 + 0.05 * wave(t, 3600, key) + 0.02 * jitter(t, key));
-      if (since !== undefined && ctr.restartEverySeconds && t >= since) {
-        // Grows until the OOM kill, then starts over.
-        const phase = ((t - since) % ctr.restartEverySeconds) / ctr.restartEverySeconds;
-        mem = ctr.memoryBytes * (0.25 + 0.75 * phase);
-      }
+      const run = isCrashLooping(p) && ctr.main ? crashLoopAt(ageOf(t, anchor)).running : undefined;
+      // Grows until the OOM kill, then starts over with the next run.
+      if (run !== undefined) mem = CRASH_LOOP.peakMemoryBytes * (0.15 + 0.85 * run);
       out.push({ name: 'container_memory_working_set_bytes', labels: ids, value: Math.round(mem) });
       out.push({
         name: 'container_cpu_usage_seconds_total',
         labels: ids,
         value: round3(counter(t, ctr.cpuCores, `${key}:cpu`, p.name)),
       });
-      if (ctr.cpuLimitCores !== undefined) {
-        const periods = counter(t, 10, `${key}:cfs`, p.name, 0.05);
-        out.push({ name: 'container_cpu_cfs_periods_total', labels: ids, value: Math.floor(periods) });
-        out.push({
-          name: 'container_cpu_cfs_throttled_periods_total',
-          labels: ids,
-          value: Math.floor(periods * (ctr.throttledShare ?? 0)),
-        });
-      }
     }
   }
   for (const v of VOLUMES.filter((x) => x.node === node.name)) {
@@ -383,40 +475,81 @@ function apiserver(t: number): Sample[] {
   return out;
 }
 
-function apps(t: number): Sample[] {
+/** cert-manager's certificate metrics: expiry and renewal as the Certificates' status says, relative to the anchor. */
+function certManager(anchor: number): Sample[] {
   const out: Sample[] = [];
-  for (const s of HTTP_SERVICES) {
-    const key = `${s.namespace}/${s.service}`;
-    const shares: [string, string, number][] = [];
+  for (const c of CERTIFICATES) {
+    const ids = {
+      name: c.name,
+      namespace: c.namespace,
+      issuer_name: c.issuer.name,
+      issuer_kind: c.issuer.kind,
+      issuer_group: 'cert-manager.io',
+    };
+    if (c.notAfterDays !== null) {
+      out.push({
+        name: 'certmanager_certificate_expiration_timestamp_seconds',
+        labels: ids,
+        value: anchor + c.notAfterDays * DAY,
+      });
+    }
+    if (c.renewalDays !== undefined) {
+      out.push({
+        name: 'certmanager_certificate_renewal_timestamp_seconds',
+        labels: ids,
+        value: anchor + c.renewalDays * DAY,
+      });
+    }
+    for (const condition of ['True', 'False', 'Unknown']) {
+      out.push({
+        name: 'certmanager_certificate_ready_status',
+        labels: { ...ids, condition },
+        value: c.ready === condition ? 1 : 0,
+      });
+    }
+  }
+  return out;
+}
+
+/** One service's requests; its 5xx share changes to `errorShare` at `errorsSinceSeconds` before the anchor. */
+function apps(s: HttpServiceFixture, t: number, anchor: number): Sample[] {
+  const out: Sample[] = [];
+  const key = `${s.namespace}/${s.service}`;
+  const shares = (errorShare: number): [string, string, number][] => {
+    const out: [string, string, number][] = [];
     for (const [method, methodShare] of [
       ['GET', 0.8],
       ['POST', 0.2],
     ] as const) {
-      shares.push([method, '200', methodShare * (1 - s.errorShare - 0.02)]);
-      shares.push([method, '404', methodShare * 0.02]);
-      shares.push([method, '500', methodShare * s.errorShare * 0.7]);
-      shares.push([method, '503', methodShare * s.errorShare * 0.3]);
+      out.push([method, '200', methodShare * (1 - errorShare - 0.02)]);
+      out.push([method, '404', methodShare * 0.02]);
+      out.push([method, '500', methodShare * errorShare * 0.3]);
+      out.push([method, '502', methodShare * errorShare * 0.7]);
     }
-    let total = 0;
-    for (const [method, code, share] of shares) {
-      const v = counter(t, s.rps * share, `${key}:${method}:${code}`, key, 0.3, 1800);
-      total += v;
-      out.push({
-        name: 'http_requests_total',
-        labels: { namespace: s.namespace, service: s.service, method, code },
-        value: Math.floor(v),
-      });
-    }
-    out.push(
-      ...histogram(
-        'http_request_duration_seconds',
-        { namespace: s.namespace, service: s.service },
-        total,
-        s.p50Seconds,
-        0.9,
-      ),
-    );
-  }
+    return out;
+  };
+  const before = shares(s.errorShareBefore);
+  const after = shares(s.errorShare);
+  let total = 0;
+  before.forEach(([method, code, share], i) => {
+    const change = { at: anchor - s.errorsSinceSeconds, rate: s.rps * (after[i]?.[2] ?? share) };
+    const v = counter(t, s.rps * share, `${key}:${method}:${code}`, key, 0.3, 1800, change);
+    total += v;
+    out.push({
+      name: 'http_requests_total',
+      labels: { namespace: s.namespace, service: s.service, method, code },
+      value: Math.floor(v),
+    });
+  });
+  out.push(
+    ...histogram(
+      'http_request_duration_seconds',
+      { namespace: s.namespace, service: s.service },
+      total,
+      s.p50Seconds,
+      0.9,
+    ),
+  );
   return out;
 }
 
@@ -431,15 +564,17 @@ export function targetSamples(target: ScrapeTarget, t: number, anchor: number): 
     case 'ksm':
       return ksm(t, anchor);
     case 'node':
-      if (!node || nodeDown(node, t, anchor)) return 'down';
-      return nodeExporter(node, t, anchor);
+      return node ? nodeExporter(node, t, anchor) : 'down';
     case 'kubelet':
-      if (!node || nodeDown(node, t, anchor)) return 'down';
-      return kubelet(node, t, anchor);
+      return node ? kubelet(node, t, anchor) : 'down';
     case 'apiserver':
       return apiserver(t);
-    case 'apps':
-      return apps(t);
+    case 'cert-manager':
+      return certManager(anchor);
+    case 'apps': {
+      const service = HTTP_SERVICES.find((s) => `${s.namespace}/${s.service}` === target.params?.service);
+      return service ? apps(service, t, anchor) : 'down';
+    }
     default:
       return 'down';
   }
@@ -535,7 +670,15 @@ function main(): void {
     }
     if (url.pathname === '/') {
       const paths = [
-        ...new Set(EXPORTER_TARGETS.map((x) => x.metricsPath + (x.params ? `?node=<node>` : ''))),
+        ...new Set(
+          EXPORTER_TARGETS.map(
+            (x) =>
+              x.metricsPath +
+              Object.keys(x.params ?? {})
+                .map((k, i) => `${i ? '&' : '?'}${k}=<${k}>`)
+                .join(''),
+          ),
+        ),
       ];
       res
         .writeHead(200, { 'content-type': 'text/plain; charset=utf-8' })
@@ -562,11 +705,10 @@ function main(): void {
     scrapes++;
     const samples = targetSamples(target, t, anchor);
     if (samples === 'down') {
-      const status = target.kind === 'broken' ? 500 : 503;
-      const msg =
-        target.kind === 'broken'
-          ? 'An error has occurred while serving metrics:\n\ncollector "smart" failed: exit status 2\n'
-          : 'node unreachable\n';
+      const status = target.broken ? 500 : 503;
+      const msg = target.broken
+        ? 'An error has occurred while serving metrics:\n\ncollector "smart" failed: exit status 2\n'
+        : 'node unreachable\n';
       res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' }).end(msg);
       return;
     }

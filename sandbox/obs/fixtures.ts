@@ -3,13 +3,20 @@
  * ntfy stand-in), as data. The exporter, the rule files' expectations, the log and message seeds and the tests all
  * read this module, so tests compare against it and never against literals copied from a run.
  *
+ * It describes the cluster of the Kubernetes seed (sandbox/seed/fixtures.ts): nodes, pods, containers, pod IPs,
+ * workloads, certificates, Flux objects and the times of their failures all come from there, so every series,
+ * alert, log stream and message names an object that get_pods, get_events, get_certificates or get_flux_status
+ * return too, and an alert leads to the pods, events and log lines behind it.
+ *
  * Times: every seeded item is described relative to an anchor that is fixed for the lifetime of a running
  * sandbox (see `readSeedInfo`). Metrics use the scenario anchor kept with Prometheus' data, logs and messages the
- * seed time written when the stand-in was (re)started by up.sh.
+ * seed time written when the stand-in was (re)started by up.sh. Each starts as the Kubernetes seed time when that
+ * seed is recent (`scenarioTimeMs`), so "7 min ago" here is the same instant as "7 min ago" in the cluster.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as k8s from '../seed/fixtures.ts';
 
 export const PORTS = {
   prometheus: 19090,
@@ -32,256 +39,261 @@ export const NTFY_TOKEN = 'tk_cmcpsandbox7f3k9q2m4x8v1b6n0';
 
 /** Loki tenant used when no X-Scope-OrgID header is sent (upstream's single-tenant default). */
 export const LOKI_DEFAULT_TENANT = 'fake';
-/** A second tenant with a few lines of its own, to prove a client sends X-Scope-OrgID. */
-export const LOKI_OTHER_TENANT = 'team-b';
+/** A second tenant holding the `media` namespace's logs, to prove a client sends X-Scope-OrgID. */
+export const LOKI_OTHER_TENANT = 'media';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const SANDBOX_DIR = process.env.SANDBOX_DIR ?? join(REPO_ROOT, '.sandbox');
 
+const { MINUTE, HOUR, DAY } = k8s;
+const MiB = 1024 ** 2;
+const GiB = 1024 ** 3;
+const TiB = 1024 ** 4;
+
 // ---------------------------------------------------------------------------------------------------------------
-// The cluster the metrics and logs describe
+// Helpers
 // ---------------------------------------------------------------------------------------------------------------
 
-export interface NodeFixture {
+const QUANTITY_SUFFIX: Readonly<Record<string, number>> = {
+  '': 1,
+  m: 1e-3,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  Ki: 1024,
+  Mi: MiB,
+  Gi: GiB,
+  Ti: TiB,
+};
+
+/** A Kubernetes quantity as a number: `3800m` → 3.8, `16318056Ki` → bytes. */
+export function quantity(q: string): number {
+  const m = /^(\d+(?:\.\d+)?)([a-zA-Z]*)$/.exec(q);
+  const factor = m ? QUANTITY_SUFFIX[m[2] ?? ''] : undefined;
+  if (!m || factor === undefined) throw new Error(`fixtures: cannot read quantity '${q}'`);
+  return Number(m[1]) * factor;
+}
+
+/** Deterministic 0..1 from a string (FNV-1a); shared by the exporter and the seeds. */
+export function hash01(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h / 0x100000000;
+}
+
+function choose<T>(xs: readonly T[], key: string): T {
+  return xs[Math.floor(hash01(key) * xs.length)] as T;
+}
+
+/** `count` ages evenly from `first` down to `last` seconds (how a folded event's occurrences are spread). */
+function spread(first: number, last: number, count: number): number[] {
+  if (count <= 1) return [last];
+  return Array.from({ length: count }, (_, i) => Math.round(first - (i * (first - last)) / (count - 1)));
+}
+
+/** Ages from `from` down to (not including) `to`, every `every` seconds. */
+function every(from: number, to: number, step: number): number[] {
+  const out: number[] = [];
+  for (let age = from; age > to; age -= step) out.push(age);
+  return out;
+}
+
+function seedPod(what: string, pred: (p: k8s.PodFixture) => boolean): k8s.PodFixture {
+  const p = k8s.pods.find(pred);
+  if (!p) throw new Error(`fixtures: the Kubernetes seed has no ${what}`);
+  return p;
+}
+
+/** The first pod of a workload in a state (Running by default). */
+function podOf(namespace: string, workload: string, state: k8s.PodState = 'Running'): k8s.PodFixture {
+  return seedPod(
+    `${state} pod of ${namespace}/${workload}`,
+    (p) => p.namespace === namespace && p.workload?.name === workload && p.state === state,
+  );
+}
+
+function seedEvent(kind: string, name: string, reason: string): k8s.EventFixture {
+  const e = k8s.events.find(
+    (x) => x.involved.kind === kind && x.involved.name === name && x.reason === reason,
+  );
+  if (!e) throw new Error(`fixtures: the Kubernetes seed has no ${reason} event for ${kind} ${name}`);
+  return e;
+}
+
+function seedDeployment(namespace: string, name: string): k8s.WorkloadFixture {
+  const d = k8s.deployments.find((x) => x.namespace === namespace && x.name === name);
+  if (!d) throw new Error(`fixtures: the Kubernetes seed has no Deployment ${namespace}/${name}`);
+  return d;
+}
+
+/** The image tag of a container (`ghcr.io/example/api:1.8.0` → `1.8.0`). */
+const tagOf = (image: string): string => image.slice(image.lastIndexOf(':') + 1);
+
+// ---------------------------------------------------------------------------------------------------------------
+// The cluster the metrics and logs describe: the Kubernetes seed's
+// ---------------------------------------------------------------------------------------------------------------
+
+/** The DaemonSet that ships logs and node metrics (Grafana Alloy); nodes without its pod have neither. */
+const AGENT_DAEMONSET = 'alloy';
+const agentNodes = new Set(
+  k8s.pods
+    .filter((p) => p.workload?.kind === 'DaemonSet' && p.workload.name === AGENT_DAEMONSET)
+    .map((p) => p.node),
+);
+
+export interface ClusterNode {
   name: string;
-  role: 'control-plane' | 'worker';
+  role: string;
   ready: boolean;
-  /** Seconds before the scenario anchor at which the node went NotReady. */
+  /** Seconds before the anchor at which the node went NotReady (its Ready condition's transition). */
   notReadySinceSeconds?: number;
+  /** Seconds before the anchor since which MemoryPressure is true. */
+  memoryPressureSinceSeconds?: number;
   cordoned: boolean;
   cpus: number;
   memoryBytes: number;
+  ephemeralStorageBytes: number;
   internalIP: string;
+  kubeletVersion: string;
+  osImage: string;
+  kernelVersion: string;
+  containerRuntimeVersion: string;
+  /** metrics-server's live usage; absent when it cannot scrape the node. */
+  usage?: { cpuCores: number; memoryBytes: number };
+  /** Runs the log and node-metrics agent, so it has node-exporter series and shipped logs. */
+  agent: boolean;
 }
 
-const GiB = 1024 ** 3;
+export const NODES: readonly ClusterNode[] = k8s.nodes.map((n) => {
+  const node: ClusterNode = {
+    name: n.name,
+    role: n.roles[0] ?? 'worker',
+    ready: n.ready,
+    cordoned: n.cordoned,
+    cpus: quantity(n.capacity.cpu),
+    memoryBytes: quantity(n.capacity.memory),
+    ephemeralStorageBytes: quantity(n.capacity['ephemeral-storage']),
+    internalIP: n.internalIP,
+    kubeletVersion: n.nodeInfo.kubeletVersion,
+    osImage: n.nodeInfo.osImage,
+    kernelVersion: n.nodeInfo.kernelVersion,
+    containerRuntimeVersion: n.nodeInfo.containerRuntimeVersion,
+    agent: agentNodes.has(n.name),
+  };
+  if (n.notReady) node.notReadySinceSeconds = n.notReady.sinceAgoSec;
+  if (n.memoryPressure)
+    node.memoryPressureSinceSeconds = seedEvent('Node', n.name, 'NodeHasInsufficientMemory').lastAgoSec;
+  if (n.usage) node.usage = { cpuCores: quantity(n.usage.cpu), memoryBytes: quantity(n.usage.memory) };
+  return node;
+});
 
-export const NODES: readonly NodeFixture[] = [
-  {
-    name: 'node-1',
-    role: 'control-plane',
-    ready: true,
-    cordoned: false,
-    cpus: 4,
-    memoryBytes: 8 * GiB,
-    internalIP: '10.0.0.11',
-  },
-  {
-    name: 'node-2',
-    role: 'worker',
-    ready: true,
-    cordoned: true,
-    cpus: 4,
-    memoryBytes: 16 * GiB,
-    internalIP: '10.0.0.12',
-  },
-  {
-    name: 'node-3',
-    role: 'worker',
-    ready: false,
-    notReadySinceSeconds: 40 * 60,
-    cordoned: false,
-    cpus: 4,
-    memoryBytes: 16 * GiB,
-    internalIP: '10.0.0.13',
-  },
-];
-
-export interface ContainerFixture {
+export interface ClusterContainer {
   name: string;
-  /** Working-set memory around which the series moves. */
+  /** The pod's first container: the one whose state the seed describes. */
+  main: boolean;
+  /** Working-set memory around which the series moves (metrics-server's usage when it has one). */
   memoryBytes: number;
   /** CPU cores used on average. */
   cpuCores: number;
-  /** CPU limit in cores; containers with a limit export CFS throttling counters. */
-  cpuLimitCores?: number;
-  /** Share of CFS periods throttled (0..1), for containers with a limit. */
-  throttledShare?: number;
-  restartsBefore: number;
-  /** Waiting reason shown by kube-state-metrics, when the container is waiting. */
-  waitingReason?: 'CrashLoopBackOff' | 'ImagePullBackOff' | 'ContainerCreating';
-  lastTerminatedReason?: 'OOMKilled' | 'Error' | 'Completed';
-  /** Restarts every N seconds (crash loop), counted from `crashLoopSinceSeconds` before the anchor. */
-  restartEverySeconds?: number;
-  crashLoopSinceSeconds?: number;
+  requestMemoryBytes: number;
 }
 
-export interface PodFixture {
+export interface ClusterPod {
   namespace: string;
   name: string;
+  /** app.kubernetes.io/name, or the Job's name without its schedule suffix. */
   app: string;
-  node: string;
-  phase: 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Unknown';
-  containers: ContainerFixture[];
+  /** Absent while unscheduled. */
+  node?: string;
+  podIP?: string;
+  state: k8s.PodState;
+  /** Phase at the anchor (a terminal pod ran before `endedSinceSeconds`). */
+  phase: 'Pending' | 'Running' | 'Succeeded' | 'Failed';
+  ownerKind?: string;
+  ownerName?: string;
+  /** Seconds before the anchor the pod was created (no series before). */
+  createdSinceSeconds: number;
+  /** Terminal pods: seconds before the anchor they stopped (Running until then). */
+  endedSinceSeconds?: number;
+  restarts: number;
+  lastTermination?: { reason: string; sinceSeconds: number };
+  /** Waiting reason of the main container. */
+  waitingReason?: string;
+  /** The main container is ready (the others are whenever the pod runs). */
+  ready: boolean;
+  /** Running but not ready: seconds before the anchor since when (its node went NotReady, or its probe fails). */
+  notReadySinceSeconds?: number;
+  containers: ClusterContainer[];
 }
 
-function c(
-  name: string,
-  memMiB: number,
-  cpuCores: number,
-  extra: Partial<ContainerFixture> = {},
-): ContainerFixture {
-  return { name, memoryBytes: memMiB * 1024 * 1024, cpuCores, restartsBefore: 0, ...extra };
+/** When a terminal pod stopped: its Evicted event or its Job's last event. */
+function endedAgo(p: k8s.PodFixture): number {
+  const e = k8s.events.find(
+    (x) =>
+      (x.involved.kind === 'Pod' && x.involved.name === p.name && x.reason === 'Evicted') ||
+      (x.involved.kind === 'Job' &&
+        x.involved.name === p.owner?.name &&
+        ['Completed', 'BackoffLimitExceeded'].includes(x.reason)),
+  );
+  return e ? e.lastAgoSec : Math.max(0, p.startedAgoSec - 5 * MINUTE);
 }
 
-export const PAYMENTS_POD = 'payments-api-5f6c7b8d9-xk4lm';
-export const GRAFANA_POD = 'grafana-6c8d9f7b5-h4j6k';
+function clusterPod(p: k8s.PodFixture): ClusterPod {
+  const info = k8s.POD_STATES[p.state];
+  const jobName = p.labels['job-name'];
+  const pod: ClusterPod = {
+    namespace: p.namespace,
+    name: p.name,
+    app:
+      p.labels['app.kubernetes.io/name'] ?? jobName?.replace(/-\d+$/, '') ?? p.containers[0]?.name ?? p.name,
+    state: p.state,
+    phase: info.phase,
+    createdSinceSeconds: p.startedAgoSec,
+    restarts: p.restarts,
+    ready: info.ready,
+    containers: p.containers.map((ct, i) => {
+      const key = `${p.namespace}/${p.name}/${ct.name}`;
+      const usage = p.usage?.[ct.name];
+      return {
+        name: ct.name,
+        main: i === 0,
+        memoryBytes: usage ? quantity(usage.memory) : Math.round((24 + 200 * hash01(`${key}/mem`)) * MiB),
+        cpuCores: usage ? quantity(usage.cpu) : 0.002 + Math.round(50 * hash01(`${key}/cpu`)) / 1000,
+        requestMemoryBytes: quantity(ct.requests.memory),
+      };
+    }),
+  };
+  if (p.node) pod.node = p.node;
+  if (p.podIP) pod.podIP = p.podIP;
+  if (p.owner) {
+    pod.ownerKind = p.owner.kind;
+    pod.ownerName = p.owner.name;
+  }
+  if (!info.active) pod.endedSinceSeconds = endedAgo(p);
+  if (p.lastTermination)
+    pod.lastTermination = { reason: p.lastTermination.reason, sinceSeconds: p.lastTermination.agoSec };
+  if (info.waitingReason) pod.waitingReason = info.waitingReason;
+  if (p.state === 'NotReady') {
+    const nodeDown = k8s.nodes.find((n) => n.name === p.node)?.notReady;
+    const probe = k8s.events.find((e) => e.involved.name === p.name && e.reason === 'Unhealthy');
+    pod.notReadySinceSeconds = nodeDown?.sinceAgoSec ?? probe?.firstAgoSec ?? p.startedAgoSec;
+  }
+  return pod;
+}
 
-export const PODS: readonly PodFixture[] = [
-  {
-    namespace: 'kube-system',
-    name: 'coredns-5d78c9869d-7xk2p',
-    app: 'coredns',
-    node: 'node-1',
-    phase: 'Running',
-    containers: [c('coredns', 38, 0.01)],
-  },
-  {
-    namespace: 'kube-system',
-    name: 'kube-proxy-b7k9x',
-    app: 'kube-proxy',
-    node: 'node-1',
-    phase: 'Running',
-    containers: [c('kube-proxy', 22, 0.004)],
-  },
-  {
-    namespace: 'flux-system',
-    name: 'source-controller-6d9f7b8c4-qm2zt',
-    app: 'source-controller',
-    node: 'node-1',
-    phase: 'Running',
-    containers: [c('manager', 96, 0.03)],
-  },
-  {
-    namespace: 'flux-system',
-    name: 'kustomize-controller-7b8d9c6f5-lx4wp',
-    app: 'kustomize-controller',
-    node: 'node-1',
-    phase: 'Running',
-    containers: [c('manager', 118, 0.05, { restartsBefore: 1 })],
-  },
-  {
-    namespace: 'flux-system',
-    name: 'helm-controller-5c7f8d9b6-r8n2k',
-    app: 'helm-controller',
-    node: 'node-1',
-    phase: 'Running',
-    containers: [c('manager', 84, 0.02)],
-  },
-  {
-    namespace: 'cert-manager',
-    name: 'cert-manager-7d8c9b6f4-k2p9m',
-    app: 'cert-manager',
-    node: 'node-2',
-    phase: 'Running',
-    containers: [c('cert-manager-controller', 52, 0.008)],
-  },
-  {
-    namespace: 'monitoring',
-    name: 'prometheus-k8s-0',
-    app: 'prometheus',
-    node: 'node-1',
-    phase: 'Running',
-    containers: [c('prometheus', 1450, 0.35)],
-  },
-  {
-    namespace: 'monitoring',
-    name: 'alertmanager-main-0',
-    app: 'alertmanager',
-    node: 'node-1',
-    phase: 'Running',
-    containers: [c('alertmanager', 36, 0.003)],
-  },
-  {
-    namespace: 'monitoring',
-    name: GRAFANA_POD,
-    app: 'grafana',
-    node: 'node-2',
-    phase: 'Running',
-    containers: [c('grafana', 210, 0.18, { cpuLimitCores: 0.2, throttledShare: 0.42 })],
-  },
-  {
-    namespace: 'monitoring',
-    name: 'kube-state-metrics-7f9c8b6d5-m3n8p',
-    app: 'kube-state-metrics',
-    node: 'node-2',
-    phase: 'Running',
-    containers: [c('kube-state-metrics', 64, 0.01)],
-  },
-  {
-    namespace: 'apps',
-    name: 'frontend-7d9f8b6c5-2xkqp',
-    app: 'frontend',
-    node: 'node-2',
-    phase: 'Running',
-    containers: [c('nginx', 48, 0.04, { cpuLimitCores: 0.5, throttledShare: 0.03 })],
-  },
-  {
-    namespace: 'apps',
-    name: 'frontend-7d9f8b6c5-9mzrt',
-    app: 'frontend',
-    node: 'node-1',
-    phase: 'Running',
-    containers: [c('nginx', 51, 0.05, { cpuLimitCores: 0.5, throttledShare: 0.02 })],
-  },
-  {
-    namespace: 'apps',
-    name: 'api-6b8c7d9f4-5vwxh',
-    app: 'api',
-    node: 'node-2',
-    phase: 'Running',
-    containers: [c('api', 310, 0.22)],
-  },
-  {
-    namespace: 'apps',
-    name: 'api-6b8c7d9f4-j7q2n',
-    app: 'api',
-    node: 'node-1',
-    phase: 'Running',
-    containers: [c('api', 295, 0.19, { restartsBefore: 2 })],
-  },
-  {
-    namespace: 'apps',
-    name: PAYMENTS_POD,
-    app: 'payments-api',
-    node: 'node-2',
-    phase: 'Running',
-    containers: [
-      c('payments-api', 498, 0.31, {
-        restartsBefore: 3,
-        waitingReason: 'CrashLoopBackOff',
-        lastTerminatedReason: 'OOMKilled',
-        restartEverySeconds: 300,
-        crashLoopSinceSeconds: 2 * 3600,
-      }),
-    ],
-  },
-  {
-    namespace: 'apps',
-    name: 'worker-8c9d7f6b5-p2r4t',
-    app: 'worker',
-    node: 'node-3',
-    phase: 'Pending',
-    containers: [c('worker', 0, 0, { waitingReason: 'ImagePullBackOff' })],
-  },
-  {
-    namespace: 'apps',
-    name: 'nightly-report-28911840-zx7kq',
-    app: 'nightly-report',
-    node: 'node-2',
-    phase: 'Succeeded',
-    containers: [c('report', 0, 0, { lastTerminatedReason: 'Completed' })],
-  },
-  {
-    namespace: 'apps',
-    name: 'db-migrate-28911800-fq2ws',
-    app: 'db-migrate',
-    node: 'node-2',
-    phase: 'Failed',
-    containers: [c('migrate', 0, 0, { lastTerminatedReason: 'Error' })],
-  },
-];
+/** Every pod of the base seed (the large `scale-*` seed has no metrics or logs). */
+export const PODS: readonly ClusterPod[] = k8s.pods.map(clusterPod);
 
+export function podByName(name: string): ClusterPod {
+  const p = PODS.find((x) => x.name === name);
+  if (!p) throw new Error(`fixtures: no pod ${name}`);
+  return p;
+}
+
+/** Deployments as kube-state-metrics reports them. */
 export interface DeploymentFixture {
   namespace: string;
   name: string;
@@ -289,20 +301,140 @@ export interface DeploymentFixture {
   available: number;
 }
 
-export const DEPLOYMENTS: readonly DeploymentFixture[] = [
-  { namespace: 'kube-system', name: 'coredns', replicas: 1, available: 1 },
-  { namespace: 'flux-system', name: 'source-controller', replicas: 1, available: 1 },
-  { namespace: 'flux-system', name: 'kustomize-controller', replicas: 1, available: 1 },
-  { namespace: 'flux-system', name: 'helm-controller', replicas: 1, available: 1 },
-  { namespace: 'cert-manager', name: 'cert-manager', replicas: 1, available: 1 },
-  { namespace: 'monitoring', name: 'grafana', replicas: 1, available: 1 },
-  { namespace: 'apps', name: 'frontend', replicas: 2, available: 2 },
-  { namespace: 'apps', name: 'api', replicas: 2, available: 2 },
-  { namespace: 'apps', name: 'payments-api', replicas: 1, available: 0 },
-  { namespace: 'apps', name: 'worker', replicas: 1, available: 0 },
-];
+export const DEPLOYMENTS: readonly DeploymentFixture[] = k8s.deployments.map((d) => ({
+  namespace: d.namespace,
+  name: d.name,
+  replicas: d.desired,
+  available: d.available,
+}));
 
-/** Filesystems exported per node by the node-exporter job. `availShare` is the free share at the anchor. */
+// ---------------------------------------------------------------------------------------------------------------
+// The crash loop: the seed's CrashLoopBackOff pod, OOMKilled again and again since its rollout
+// ---------------------------------------------------------------------------------------------------------------
+
+export interface CrashLoopFixture {
+  pod: ClusterPod;
+  container: string;
+  image: string;
+  /** Seconds before the anchor of each start, oldest first: restarts + 1 of them. */
+  starts: number[];
+  /** How long each run lasts before it dies. */
+  runSeconds: number;
+  /** How each run ended: the kernel's OOM kill, or a panic (exit 2). The last is the seed's last termination. */
+  endings: ('OOMKilled' | 'Error')[];
+  /** Working set just before an OOM kill. */
+  peakMemoryBytes: number;
+}
+
+function crashLoop(): CrashLoopFixture {
+  const seedP = seedPod('pod in CrashLoopBackOff', (p) => p.state === 'CrashLoopBackOff');
+  const last = seedP.lastTermination;
+  if (!last) throw new Error(`fixtures: ${seedP.name} has no last termination`);
+  const runSeconds = 40;
+  // The kubelet's Started events span the starts; the last run ends at the seed's last termination.
+  const started = seedEvent('Pod', seedP.name, 'Started');
+  const starts = spread(started.firstAgoSec, last.agoSec + runSeconds, seedP.restarts + 1);
+  return {
+    pod: clusterPod(seedP),
+    container: seedP.containers[0]?.name ?? seedP.name,
+    image: seedP.containers[0]?.image ?? '',
+    starts,
+    runSeconds,
+    endings: starts.map((_, k) =>
+      k === starts.length - 1 ? (last.reason as 'OOMKilled') : k % 3 === 2 ? 'Error' : 'OOMKilled',
+    ),
+    peakMemoryBytes: Math.round(2.1 * GiB),
+  };
+}
+
+export const CRASH_LOOP: CrashLoopFixture = crashLoop();
+
+/** The crash loop `ageSec` seconds before the anchor (negative: after it; the container then stays in back-off). */
+export function crashLoopAt(ageSec: number): {
+  restarts: number;
+  /** Share of the current run that has passed, while a run is under way. */
+  running?: number;
+  lastEnding?: 'OOMKilled' | 'Error';
+} {
+  const { starts, runSeconds, endings } = CRASH_LOOP;
+  let begun = 0;
+  for (const s of starts) if (s >= ageSec) begun++;
+  const out: ReturnType<typeof crashLoopAt> = { restarts: Math.max(0, begun - 1) };
+  const current = starts[begun - 1];
+  if (current !== undefined && current - ageSec < runSeconds) out.running = (current - ageSec) / runSeconds;
+  for (let k = starts.length - 1; k >= 0; k--) {
+    if ((starts[k] as number) - runSeconds >= ageSec) {
+      out.lastEnding = endings[k];
+      break;
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Flux objects and certificates as the exporter reports them
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Seconds before the seed of an object's Ready transition (its status rendered with a clock that echoes ages). */
+function readySince(f: k8s.FluxFixture): number {
+  const status = f.status({ t: (ago) => String(ago), generation: 1, imageFlavor: 'v1' });
+  const conditions = (status.conditions ?? []) as { type: string; lastTransitionTime: string }[];
+  const ready = conditions.find((c) => c.type === 'Ready');
+  return ready ? Number(ready.lastTransitionTime) : 0;
+}
+
+export interface FluxObjectFixture {
+  kind: k8s.FluxKind;
+  group: string;
+  version: string;
+  namespace: string;
+  name: string;
+  ready: 'True' | 'False' | 'Unknown';
+  reason: string;
+  message: string;
+  suspended: boolean;
+  revision?: string;
+  /** spec.interval. */
+  interval: string;
+  /** Seconds before the anchor since which Ready has its current status. */
+  readySinceSeconds: number;
+}
+
+export const FLUX_OBJECTS: readonly FluxObjectFixture[] = k8s.fluxObjects.map((f) => {
+  const kind = k8s.FLUX_KINDS[f.kind];
+  const o: FluxObjectFixture = {
+    kind: f.kind,
+    group: kind.group,
+    version: kind.version,
+    namespace: f.namespace,
+    name: f.name,
+    ready: f.ready,
+    reason: f.reason,
+    message: f.message,
+    suspended: f.suspended,
+    interval: String(f.spec.interval ?? '10m0s'),
+    readySinceSeconds: readySince(f),
+  };
+  const revision = f.lastAppliedRevision ?? f.revision ?? f.lastAttemptedRevision;
+  if (revision) o.revision = revision;
+  return o;
+});
+
+/** Appliers whose reconciliation fails (Ready=False, not suspended): FluxReconciliationFailure fires for them. */
+export const FAILING_FLUX: readonly FluxObjectFixture[] = FLUX_OBJECTS.filter(
+  (f) => (f.kind === 'Kustomization' || f.kind === 'HelmRelease') && f.ready === 'False' && !f.suspended,
+);
+
+/** cert-manager's Certificates (the exporter publishes their expiry and readiness). */
+export const CERTIFICATES: readonly k8s.CertificateFixture[] = k8s.certificates;
+/** CertificateExpiringSoon fires for certificates that expire within this many days. */
+export const CERT_EXPIRY_ALERT_DAYS = 7;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Node filesystems, application traffic, volumes
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Filesystems exported per node by the node-exporter job. */
 export interface FilesystemFixture {
   node: string;
   mountpoint: string;
@@ -315,50 +447,114 @@ export interface FilesystemFixture {
   availShare: number;
 }
 
-export const FILESYSTEMS: readonly FilesystemFixture[] = NODES.flatMap((n) => [
+/** The media library disk, on the node that runs the media server: almost full. */
+const mediaServer = podOf('media', 'jellyfin');
+
+export const FILESYSTEMS: readonly FilesystemFixture[] = [
+  ...NODES.filter((n) => n.agent).map(
+    (n): FilesystemFixture => ({
+      node: n.name,
+      mountpoint: '/',
+      device: '/dev/sda2',
+      fstype: 'ext4',
+      sizeBytes: n.ephemeralStorageBytes,
+      availShareWeekAgo: 0.5 + Math.round(300 * hash01(`${n.name}:/`)) / 1000,
+      availShare: 0.48 + Math.round(300 * hash01(`${n.name}:/`)) / 1000,
+    }),
+  ),
   {
-    node: n.name,
-    mountpoint: '/',
-    device: '/dev/sda2',
-    fstype: 'ext4',
-    sizeBytes: 60 * GiB,
-    availShareWeekAgo: 0.58,
-    availShare: 0.55,
-  },
-  {
-    node: n.name,
-    mountpoint: '/var',
+    node: mediaServer.node as string,
+    mountpoint: '/mnt/media',
     device: '/dev/sdb1',
     fstype: 'xfs',
-    sizeBytes: 200 * GiB,
-    availShareWeekAgo: n.name === 'node-2' ? 0.3 : 0.72,
-    availShare: n.name === 'node-2' ? 0.025 : 0.7,
+    sizeBytes: 4 * TiB,
+    availShareWeekAgo: 0.12,
+    availShare: 0.025,
   },
-]);
+];
 
 /** Services behind http_requests_total (job "apps"); `errorShare` is the 5xx share of requests. */
-export const HTTP_SERVICES = [
-  { namespace: 'apps', service: 'frontend', rps: 24, errorShare: 0.11, p50Seconds: 0.045 },
-  { namespace: 'apps', service: 'api', rps: 9, errorShare: 0.004, p50Seconds: 0.12 },
-] as const;
+export interface HttpServiceFixture {
+  namespace: string;
+  service: string;
+  port: number;
+  rps: number;
+  errorShare: number;
+  /** 5xx share before `errorsSinceSeconds`. */
+  errorShareBefore: number;
+  /** Seconds before the anchor since which `errorShare` holds. */
+  errorsSinceSeconds: number;
+  p50Seconds: number;
+}
 
-/** PersistentVolumeClaims exported by the kubelet job. */
-export const VOLUMES = [
-  {
-    namespace: 'monitoring',
-    persistentvolumeclaim: 'prometheus-k8s-db-prometheus-k8s-0',
-    node: 'node-1',
-    capacityBytes: 50 * GiB,
-    availShare: 0.08,
-  },
-  {
-    namespace: 'apps',
-    persistentvolumeclaim: 'uploads',
-    node: 'node-2',
-    capacityBytes: 20 * GiB,
-    availShare: 0.61,
-  },
-] as const;
+function httpService(
+  namespace: string,
+  name: string,
+  traffic: Omit<HttpServiceFixture, 'namespace' | 'service' | 'port'>,
+): HttpServiceFixture {
+  const d = seedDeployment(namespace, name);
+  return { namespace, service: d.name, port: d.containers[0]?.port ?? 8080, ...traffic };
+}
+
+/**
+ * The frontend calls the api; since the api's new revision started crash looping, the frontend's requests that
+ * land on it while it dies fail with 502 (its log names the crash-looping pod's IP).
+ */
+export const HTTP_SERVICES: readonly HttpServiceFixture[] = [
+  // 12 %: the request rates wave by ±30 %, so the 5xx share stays above the alert's 5 % at every moment.
+  httpService('apps', 'frontend', {
+    rps: 24,
+    errorShare: 0.12,
+    errorShareBefore: 0.003,
+    errorsSinceSeconds: CRASH_LOOP.starts[0] as number,
+    p50Seconds: 0.045,
+  }),
+  httpService('apps', CRASH_LOOP.pod.app, {
+    rps: 9,
+    errorShare: 0.004,
+    errorShareBefore: 0.004,
+    errorsSinceSeconds: 0,
+    p50Seconds: 0.12,
+  }),
+  httpService('apps', 'podinfo', {
+    rps: 3,
+    errorShare: 0.001,
+    errorShareBefore: 0.001,
+    errorsSinceSeconds: 0,
+    p50Seconds: 0.004,
+  }),
+];
+
+/** PersistentVolumeClaims of StatefulSet pods (`data-<pod>`), exported by the kubelet of their node. */
+export interface VolumeFixture {
+  namespace: string;
+  persistentvolumeclaim: string;
+  node: string;
+  capacityBytes: number;
+  availShare: number;
+}
+
+function volume(
+  namespace: string,
+  statefulSet: string,
+  capacityGiB: number,
+  availShare: number,
+): VolumeFixture {
+  const p = podOf(namespace, statefulSet);
+  return {
+    namespace,
+    persistentvolumeclaim: `data-${p.name}`,
+    node: p.node as string,
+    capacityBytes: capacityGiB * GiB,
+    availShare,
+  };
+}
+
+export const VOLUMES: readonly VolumeFixture[] = [
+  volume('monitoring', 'prometheus', 50, 0.08),
+  volume('monitoring', 'loki', 30, 0.35),
+  volume('apps', 'postgres', 20, 0.61),
+];
 
 // ---------------------------------------------------------------------------------------------------------------
 // Prometheus scrape targets (prometheus.yml is generated from this list, and history is backfilled for it)
@@ -371,6 +567,7 @@ export type TargetKind =
   | 'node'
   | 'kubelet'
   | 'apiserver'
+  | 'cert-manager'
   | 'apps'
   | 'broken';
 
@@ -385,33 +582,39 @@ export interface ScrapeTarget {
   labels: Record<string, string>;
   /** Node the target runs on (node-exporter, kubelet). */
   node?: string;
+  /** Always fails its scrape (HTTP 500): up == 0. */
+  broken?: boolean;
 }
 
 const EXPORTER = `127.0.0.1:${PORTS.exporter}`;
+const controlPlane = NODES.find((n) => n.role === 'control-plane') ?? (NODES[0] as ClusterNode);
+const podIP = (p: k8s.PodFixture): string => p.podIP ?? '0.0.0.0';
 
 export const SCRAPE_TARGETS: readonly ScrapeTarget[] = [
+  // The sandbox's own Prometheus and Alertmanager play the cluster's.
   {
     job: 'prometheus',
     kind: 'prometheus',
     address: `127.0.0.1:${PORTS.prometheus}`,
     metricsPath: '/metrics',
-    labels: { instance: `127.0.0.1:${PORTS.prometheus}` },
+    labels: { instance: `${podIP(podOf('monitoring', 'prometheus'))}:9090` },
   },
   {
     job: 'alertmanager',
     kind: 'alertmanager',
     address: `127.0.0.1:${PORTS.alertmanager}`,
     metricsPath: '/metrics',
-    labels: { instance: `127.0.0.1:${PORTS.alertmanager}` },
+    labels: { instance: `${podIP(podOf('monitoring', 'alertmanager'))}:9093` },
   },
   {
     job: 'kube-state-metrics',
     kind: 'ksm',
     address: EXPORTER,
     metricsPath: '/metrics/kube-state-metrics',
-    labels: { instance: 'kube-state-metrics.monitoring.svc:8080' },
+    labels: { instance: `${podIP(podOf('monitoring', 'kube-state-metrics'))}:8080` },
   },
-  ...NODES.map(
+  // The agent's embedded node exporter, job renamed so the kube-prometheus rules apply; only where it runs.
+  ...NODES.filter((n) => n.agent).map(
     (n): ScrapeTarget => ({
       job: 'node-exporter',
       kind: 'node',
@@ -438,38 +641,71 @@ export const SCRAPE_TARGETS: readonly ScrapeTarget[] = [
     kind: 'apiserver',
     address: EXPORTER,
     metricsPath: '/metrics/apiserver',
-    labels: { instance: '10.0.0.11:6443' },
+    labels: { instance: `${controlPlane.internalIP}:6443` },
   },
   {
-    job: 'apps',
-    kind: 'apps',
+    job: 'cert-manager',
+    kind: 'cert-manager',
     address: EXPORTER,
-    metricsPath: '/metrics/apps',
-    labels: { instance: 'apps-metrics.apps.svc:8080' },
+    metricsPath: '/metrics/cert-manager',
+    labels: { instance: `${podIP(podOf('cert-manager', 'cert-manager'))}:9402` },
   },
-  // Always answers HTTP 500: up == 0 with a real scrape error, like a broken exporter on the LAN.
+  ...HTTP_SERVICES.map(
+    (s): ScrapeTarget => ({
+      job: 'apps',
+      kind: 'apps',
+      address: EXPORTER,
+      metricsPath: '/metrics/apps',
+      params: { service: `${s.namespace}/${s.service}` },
+      labels: { instance: `${s.service}.${s.namespace}.svc:${s.port}` },
+    }),
+  ),
+  // Always answers HTTP 500: up == 0 with a real scrape error, like a broken exporter on the LAN (outside the
+  // cluster: the NAS the backups go to).
   {
     job: 'legacy-nas',
     kind: 'broken',
     address: EXPORTER,
     metricsPath: '/metrics/broken',
     labels: { instance: 'nas.home.lan:9100' },
+    broken: true,
   },
 ];
 
-/** Metric names the exporter publishes (with the label names each carries, besides job/instance). */
+/**
+ * Metric names the exporter publishes, with the label names they carry besides job/instance (kube-state-metrics
+ * drops empty ones, e.g. `node` of an unscheduled pod, so each is carried by some series, not necessarily all).
+ */
 export const EXPORTER_SERIES: Readonly<Record<string, readonly string[]>> = {
-  kube_node_info: ['node', 'internal_ip', 'kubelet_version', 'os_image', 'container_runtime_version'],
+  kube_node_info: [
+    'node',
+    'internal_ip',
+    'kubelet_version',
+    'os_image',
+    'kernel_version',
+    'container_runtime_version',
+  ],
   kube_node_status_condition: ['node', 'condition', 'status'],
   kube_node_spec_unschedulable: ['node'],
   kube_node_status_capacity: ['node', 'resource', 'unit'],
-  kube_pod_info: ['namespace', 'pod', 'node', 'created_by_kind'],
+  kube_pod_info: ['namespace', 'pod', 'node', 'pod_ip', 'created_by_kind', 'created_by_name'],
   kube_pod_status_phase: ['namespace', 'pod', 'phase'],
+  kube_pod_container_status_ready: ['namespace', 'pod', 'container'],
   kube_pod_container_status_restarts_total: ['namespace', 'pod', 'container'],
   kube_pod_container_status_waiting_reason: ['namespace', 'pod', 'container', 'reason'],
   kube_pod_container_status_last_terminated_reason: ['namespace', 'pod', 'container', 'reason'],
   kube_deployment_spec_replicas: ['namespace', 'deployment'],
   kube_deployment_status_replicas_available: ['namespace', 'deployment'],
+  gotk_resource_info: [
+    'customresource_group',
+    'customresource_kind',
+    'customresource_version',
+    'exported_namespace',
+    'name',
+    'ready',
+    'suspended',
+    'revision',
+  ],
   node_cpu_seconds_total: ['cpu', 'mode'],
   node_memory_MemTotal_bytes: [],
   node_memory_MemAvailable_bytes: [],
@@ -480,14 +716,15 @@ export const EXPORTER_SERIES: Readonly<Record<string, readonly string[]>> = {
   node_filesystem_readonly: ['device', 'fstype', 'mountpoint'],
   container_memory_working_set_bytes: ['namespace', 'pod', 'container'],
   container_cpu_usage_seconds_total: ['namespace', 'pod', 'container'],
-  container_cpu_cfs_periods_total: ['namespace', 'pod', 'container'],
-  container_cpu_cfs_throttled_periods_total: ['namespace', 'pod', 'container'],
   kubelet_volume_stats_capacity_bytes: ['namespace', 'persistentvolumeclaim'],
   kubelet_volume_stats_available_bytes: ['namespace', 'persistentvolumeclaim'],
   apiserver_request_total: ['verb', 'resource', 'code'],
   apiserver_request_duration_seconds_bucket: ['verb', 'le'],
   apiserver_request_duration_seconds_sum: ['verb'],
   apiserver_request_duration_seconds_count: ['verb'],
+  certmanager_certificate_expiration_timestamp_seconds: ['namespace', 'name', 'issuer_name', 'issuer_kind'],
+  certmanager_certificate_renewal_timestamp_seconds: ['namespace', 'name', 'issuer_name', 'issuer_kind'],
+  certmanager_certificate_ready_status: ['namespace', 'name', 'condition'],
   http_requests_total: ['namespace', 'service', 'method', 'code'],
   http_request_duration_seconds_bucket: ['namespace', 'service', 'le'],
   http_request_duration_seconds_sum: ['namespace', 'service'],
@@ -517,64 +754,143 @@ export interface AlertFixture {
   summary: string;
 }
 
-export const ALERTS: readonly AlertFixture[] = [
-  {
-    alertname: 'KubePodCrashLooping',
-    severity: 'warning',
-    promState: 'firing',
-    amState: 'active',
-    receiver: 'default',
-    labels: { namespace: 'apps', pod: PAYMENTS_POD, container: 'payments-api', job: 'kube-state-metrics' },
-    summary: `Pod apps/${PAYMENTS_POD} (payments-api) is crash looping.`,
-  },
-  {
-    alertname: 'KubeNodeNotReady',
-    severity: 'warning',
-    promState: 'firing',
-    amState: 'active',
-    receiver: 'default',
-    labels: { node: 'node-3', job: 'kube-state-metrics' },
-    summary: 'Node node-3 is not ready.',
-  },
-  {
-    alertname: 'NodeFilesystemAlmostOutOfSpace',
-    severity: 'critical',
-    promState: 'firing',
-    amState: 'active',
-    receiver: 'critical',
-    labels: { instance: 'node-2', mountpoint: '/var', job: 'node-exporter' },
-    summary: 'Filesystem /var on node-2 has less than 3% space left.',
-  },
-  {
-    alertname: 'NodeFilesystemAlmostOutOfSpace',
-    severity: 'warning',
-    promState: 'firing',
-    amState: 'suppressed',
-    suppressedBy: 'inhibition',
-    receiver: 'default',
-    labels: { instance: 'node-2', mountpoint: '/var', job: 'node-exporter' },
-    summary: 'Filesystem /var on node-2 has less than 5% space left.',
-  },
-  {
-    alertname: 'HTTPHighErrorRate',
-    severity: 'critical',
-    promState: 'firing',
-    amState: 'active',
-    receiver: 'critical',
-    labels: { namespace: 'apps', service: 'frontend' },
-    summary: 'More than 5% of requests to apps/frontend fail with 5xx.',
-  },
-  {
-    alertname: 'CPUThrottlingHigh',
-    severity: 'info',
-    promState: 'firing',
-    amState: 'suppressed',
-    suppressedBy: 'silence',
-    receiver: 'default',
-    labels: { namespace: 'monitoring', pod: GRAFANA_POD, container: 'grafana' },
-    summary: `Container grafana in monitoring/${GRAFANA_POD} is CPU throttled.`,
-  },
-  {
+/**
+ * The Deployment whose pod fails its readiness probe (Running, not ready): its replica mismatch is known and
+ * silenced, while the other Deployments without available replicas alert.
+ */
+const silencedDeployment = (() => {
+  const p = seedPod(
+    'Deployment pod that is Running but not ready',
+    (x) => x.state === 'NotReady' && x.workload?.kind === 'Deployment',
+  );
+  return seedDeployment(p.namespace, p.workload?.name ?? '');
+})();
+
+/** The silence up.sh keeps in Alertmanager (re-created when missing or expired). */
+export const SILENCE = {
+  matchers: [
+    { name: 'alertname', value: 'KubeDeploymentReplicasMismatch', isRegex: false, isEqual: true },
+    { name: 'namespace', value: silencedDeployment.namespace, isRegex: false, isEqual: true },
+    { name: 'deployment', value: silencedDeployment.name, isRegex: false, isEqual: true },
+  ],
+  createdBy: 'cluster-mcp-sandbox',
+  comment: `sandbox: ${silencedDeployment.namespace}/${silencedDeployment.name} fails its readiness probe, known and being fixed (silenced by sandbox/obs/up.sh)`,
+  durationDays: 30,
+} as const;
+
+function silenced(labels: Record<string, string>): boolean {
+  return SILENCE.matchers.every((m) => labels[m.name] === m.value);
+}
+
+const CRITICAL_FREE_PERCENT = 3;
+const WARNING_FREE_PERCENT = 5;
+const HTTP_ERROR_SHARE = 0.05;
+const VOLUME_FREE_SHARE = 0.1;
+
+/**
+ * The alerts the rules produce when the scenario anchor is `elapsedSec` seconds old. Only certificate expiry
+ * depends on it (a certificate enters the window as time passes, exactly like `certificatesExpiringWithin` of the
+ * Kubernetes seed); everything else is the same at any age.
+ */
+export function expectedAlerts(elapsedSec = 0): AlertFixture[] {
+  const alerts: AlertFixture[] = [];
+  const warning = (alertname: string, labels: Record<string, string>, summary: string): AlertFixture => {
+    const s = silenced({ alertname, ...labels });
+    return {
+      alertname,
+      severity: 'warning',
+      promState: 'firing',
+      amState: s ? 'suppressed' : 'active',
+      ...(s ? { suppressedBy: 'silence' as const } : {}),
+      receiver: 'default',
+      labels,
+      summary,
+    };
+  };
+  const { pod, container } = CRASH_LOOP;
+  alerts.push(
+    warning(
+      'KubePodCrashLooping',
+      { namespace: pod.namespace, pod: pod.name, container, job: 'kube-state-metrics' },
+      `Pod ${pod.namespace}/${pod.name} (${container}) is crash looping.`,
+    ),
+  );
+  for (const n of NODES.filter((x) => !x.ready)) {
+    alerts.push(
+      warning(
+        'KubeNodeNotReady',
+        { node: n.name, job: 'kube-state-metrics' },
+        `Node ${n.name} is not ready.`,
+      ),
+    );
+  }
+  for (const d of DEPLOYMENTS.filter((x) => x.replicas > x.available)) {
+    alerts.push(
+      warning(
+        'KubeDeploymentReplicasMismatch',
+        { namespace: d.namespace, deployment: d.name, job: 'kube-state-metrics' },
+        `Deployment ${d.namespace}/${d.name} has not matched the expected number of replicas.`,
+      ),
+    );
+  }
+  for (const c of k8s.certificatesExpiringWithin(CERT_EXPIRY_ALERT_DAYS, elapsedSec)) {
+    alerts.push(
+      warning(
+        'CertificateExpiringSoon',
+        { namespace: c.namespace, name: c.name, job: 'cert-manager' },
+        `Certificate ${c.namespace}/${c.name} expires in less than ${CERT_EXPIRY_ALERT_DAYS} days.`,
+      ),
+    );
+  }
+  for (const f of FAILING_FLUX) {
+    alerts.push(
+      warning(
+        'FluxReconciliationFailure',
+        { namespace: f.namespace, name: f.name, kind: f.kind },
+        `${f.kind} ${f.namespace}/${f.name} is not ready: reconciliation failing.`,
+      ),
+    );
+  }
+  for (const fs of FILESYSTEMS) {
+    const free = fs.availShare * 100;
+    const labels = { instance: fs.node, mountpoint: fs.mountpoint, job: 'node-exporter' };
+    const critical = free < CRITICAL_FREE_PERCENT;
+    if (critical) {
+      alerts.push({
+        alertname: 'NodeFilesystemAlmostOutOfSpace',
+        severity: 'critical',
+        promState: 'firing',
+        amState: 'active',
+        receiver: 'critical',
+        labels,
+        summary: `Filesystem ${fs.mountpoint} on ${fs.node} has less than ${CRITICAL_FREE_PERCENT}% space left.`,
+      });
+    }
+    if (free < WARNING_FREE_PERCENT) {
+      alerts.push({
+        alertname: 'NodeFilesystemAlmostOutOfSpace',
+        severity: 'warning',
+        promState: 'firing',
+        amState: critical ? 'suppressed' : 'active',
+        ...(critical ? { suppressedBy: 'inhibition' as const } : {}),
+        receiver: 'default',
+        labels,
+        summary: `Filesystem ${fs.mountpoint} on ${fs.node} has less than ${WARNING_FREE_PERCENT}% space left.`,
+      });
+    }
+  }
+  for (const s of HTTP_SERVICES.filter((x) => x.errorShare > HTTP_ERROR_SHARE)) {
+    alerts.push({
+      alertname: 'HTTPHighErrorRate',
+      severity: 'critical',
+      promState: 'firing',
+      amState: 'active',
+      receiver: 'critical',
+      labels: { namespace: s.namespace, service: s.service },
+      summary: `More than ${HTTP_ERROR_SHARE * 100}% of requests to ${s.namespace}/${s.service} fail with 5xx.`,
+    });
+  }
+  alerts.push({
     alertname: 'Watchdog',
     severity: 'none',
     promState: 'firing',
@@ -582,27 +898,21 @@ export const ALERTS: readonly AlertFixture[] = [
     receiver: 'null',
     labels: {},
     summary: 'An alert that should always be firing to certify that Alertmanager is working properly.',
-  },
-  {
-    alertname: 'KubePersistentVolumeFillingUp',
-    severity: 'warning',
-    promState: 'pending',
-    labels: {
-      namespace: 'monitoring',
-      persistentvolumeclaim: 'prometheus-k8s-db-prometheus-k8s-0',
-      job: 'kubelet',
-    },
-    summary: 'PersistentVolume monitoring/prometheus-k8s-db-prometheus-k8s-0 is filling up.',
-  },
-];
+  });
+  for (const v of VOLUMES.filter((x) => x.availShare < VOLUME_FREE_SHARE)) {
+    alerts.push({
+      alertname: 'KubePersistentVolumeFillingUp',
+      severity: 'warning',
+      promState: 'pending',
+      labels: { namespace: v.namespace, persistentvolumeclaim: v.persistentvolumeclaim, job: 'kubelet' },
+      summary: `PersistentVolume ${v.namespace}/${v.persistentvolumeclaim} is filling up.`,
+    });
+  }
+  return alerts;
+}
 
-/** The silence up.sh keeps in Alertmanager (re-created when missing or expired). */
-export const SILENCE = {
-  matchers: [{ name: 'alertname', value: 'CPUThrottlingHigh', isRegex: false, isEqual: true }],
-  createdBy: 'cluster-mcp-sandbox',
-  comment: 'sandbox: grafana is throttled on purpose (silenced by sandbox/obs/up.sh)',
-  durationDays: 30,
-} as const;
+/** The alerts of a fresh scenario; use `expectedAlerts(elapsed)` for a sandbox that has been up for days. */
+export const ALERTS: readonly AlertFixture[] = expectedAlerts(0);
 
 export const ALERTMANAGER_RECEIVERS = ['default', 'critical', 'null'] as const;
 
@@ -622,6 +932,8 @@ export interface LogStreamFixture {
   entries: LogEntryFixture[];
 }
 
+// Lines carry no timestamps of their own (Loki's entry time is the time): they stay the same for any seed time.
+
 export const SECRET_PASSWORD_LINE =
   'level=debug msg="loaded configuration" db_host=postgres.apps.svc db_user=api password=hunter2 pool_size=10';
 export const BEARER_TOKEN =
@@ -633,240 +945,591 @@ export const PANIC_LINES = [
   'panic: runtime error: invalid memory address or nil pointer dereference',
   '[signal SIGSEGV: segmentation violation code=0x1 addr=0x18 pc=0x6b2f4d]',
   'goroutine 1 [running]:',
-  'main.(*Processor).Charge(0x0, {0xc0001a2000, 0x24})',
-  '\t/src/payments/processor.go:142 +0x2d',
+  'main.(*CatalogCache).Load(0x0, {0xc0001a2000, 0x24})',
+  '\t/src/api/catalog/cache.go:142 +0x2d',
 ];
-export const OOM_LINE = 'fatal error: runtime: out of memory';
-export const KERNEL_OOM_LINE =
-  'Out of memory: Killed process 48213 (payments-api) total-vm:1843200kB, anon-rss:524288kB, file-rss:0kB, shmem-rss:0kB, UID:1000 pgtables:1208kB oom_score_adj:985';
+/** What the crash-looping container logs before each OOM kill (the kernel kills it; it cannot log more). */
+export const OOM_MESSAGE = 'memory usage high';
+export const OOM_LINE = `level=warn msg="${OOM_MESSAGE}" heap_mb=1893 sys_mb=2011 catalogue_items=184213`;
 export const LONG_LINE = `level=info msg="cache warmup finished" keys=${Array.from({ length: 400 }, (_, i) => `sku-${String(i).padStart(5, '0')}`).join(',')}`;
+/** What the failed backup Job's pod logs; the ntfy "Backup FAILED" message quotes it. */
+export const BACKUP_ERROR =
+  'Fatal: unable to open repository at s3:https://s3.home.lan/backups: Get "https://s3.home.lan/backups/?location=": dial tcp 10.0.10.40:443: i/o timeout';
 
-/** Deterministic 0..1 from a string (FNV-1a); shared by the exporter and the seeds. */
-export function hash01(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h / 0x100000000;
-}
-
-function pick<T>(xs: readonly T[], key: string): T {
-  return xs[Math.floor(hash01(key) * xs.length)] as T;
-}
-
-function streamLabels(pod: PodFixture, container: string): Record<string, string> {
+/** Stream labels of a pod's container, as the agent sets them. */
+function podStream(p: k8s.PodFixture, container: string): Record<string, string> {
+  const cp = podByName(p.name);
   return {
-    namespace: pod.namespace,
-    pod: pod.name,
+    namespace: p.namespace,
+    pod: p.name,
     container,
-    app: pod.app,
-    job: `${pod.namespace}/${pod.app}`,
-    node: pod.node,
+    app: cp.app,
+    job: `${p.namespace}/${cp.app}`,
+    node: p.node ?? '',
   };
 }
 
-function podByName(name: string): PodFixture {
-  const p = PODS.find((x) => x.name === name);
-  if (!p) throw new Error(`fixtures: no pod ${name}`);
-  return p;
-}
+const nodeStream = (node: string, unit: 'kernel' | 'kubelet.service'): Record<string, string> => ({
+  job: unit === 'kernel' ? 'node/kernel' : 'node/kubelet',
+  node,
+  unit,
+});
 
-/** Regular lines every `everySeconds` for `hours`, generated from a template list. */
+/** Regular lines every `everySeconds` over `hours`, generated from a template list. */
 function periodic(
   key: string,
   hours: number,
   everySeconds: number,
   lines: readonly string[],
+  newestAge = 30,
 ): LogEntryFixture[] {
   const out: LogEntryFixture[] = [];
-  for (let age = 30; age < hours * 3600; age += everySeconds) {
+  for (let age = newestAge; age < hours * HOUR; age += everySeconds) {
     const jitter = Math.floor(hash01(`${key}:${age}`) * Math.min(everySeconds / 2, 120));
-    out.push({ ageSeconds: age + jitter, line: pick(lines, `${key}:line:${age}`) });
+    out.push({ ageSeconds: age + jitter, line: choose(lines, `${key}:line:${age}`) });
   }
   return out;
 }
 
+const at = (
+  ages: readonly number[],
+  line: string | ((age: number, i: number) => string),
+): LogEntryFixture[] =>
+  ages.map((ageSeconds, i) => ({ ageSeconds, line: typeof line === 'string' ? line : line(ageSeconds, i) }));
+
+/** A Flux controller's JSON log line (controller-runtime's fields, without the timestamp). */
+function fluxLine(
+  level: 'info' | 'error',
+  msg: string,
+  f: FluxObjectFixture,
+  age: number,
+  extra: Record<string, string> = {},
+): string {
+  return JSON.stringify({
+    level,
+    msg,
+    controller: f.kind.toLowerCase(),
+    controllerGroup: f.group,
+    controllerKind: f.kind,
+    [f.kind]: { name: f.name, namespace: f.namespace },
+    namespace: f.namespace,
+    name: f.name,
+    reconcileID: k8s.fakeUid(`reconcile/${f.kind}/${f.namespace}/${f.name}/${age}`),
+    ...extra,
+  });
+}
+
+function parseGoDurationSeconds(d: string): number {
+  let total = 0;
+  for (const m of d.matchAll(/(\d+(?:\.\d+)?)(h|m|s)/g))
+    total += Number(m[1]) * { h: 3600, m: 60, s: 1 }[m[2] as 'h'];
+  return total || 600;
+}
+
+/** When a failing Flux object logged its error: its Warning event's occurrences, else every retry since it failed. */
+function fluxErrorAges(f: FluxObjectFixture): number[] {
+  const e = k8s.events.find(
+    (x) => x.involved.kind === f.kind && x.involved.name === f.name && x.involved.namespace === f.namespace,
+  );
+  if (e) return spread(e.firstAgoSec, e.lastAgoSec, e.count);
+  const retry = Math.min(parseGoDurationSeconds(f.interval), 10 * MINUTE);
+  return every(f.readySinceSeconds, 0, retry);
+}
+
+function fluxStream(controller: string, kinds: readonly k8s.FluxKind[]): LogStreamFixture {
+  const pod = podOf('flux-system', controller);
+  const entries: LogEntryFixture[] = [];
+  for (const f of FLUX_OBJECTS.filter((x) => kinds.includes(x.kind))) {
+    if (f.ready === 'False') {
+      const msg =
+        f.kind === 'Kustomization' ? `Reconciliation failed, next try in ${f.interval}` : 'Reconciler error';
+      entries.push(
+        ...at(fluxErrorAges(f), (age) =>
+          fluxLine('error', msg, f, age, {
+            ...(f.revision ? { revision: f.revision } : {}),
+            error: f.message,
+          }),
+        ),
+      );
+    } else if (f.ready === 'True' && !f.suspended) {
+      const step = Math.max(parseGoDurationSeconds(f.interval), 10 * MINUTE);
+      const msg =
+        f.kind === 'Kustomization'
+          ? `Reconciliation finished, next run in ${f.interval}`
+          : f.kind === 'GitRepository'
+            ? `no changes since last reconcilation: observed revision '${f.revision}'`
+            : f.kind === 'HelmRelease'
+              ? 'release in-sync with desired state'
+              : f.message;
+      const ages = every(6 * HOUR, 0, step).map((a) => a - Math.floor(hash01(`${f.name}:${a}`) * 60));
+      entries.push(
+        ...at(ages, (age) => fluxLine('info', msg, f, age, f.revision ? { revision: f.revision } : {})),
+      );
+    }
+  }
+  return { tenant: LOKI_DEFAULT_TENANT, labels: podStream(pod, 'manager'), entries };
+}
+
+/** A kubelet log line in its JSON format (without the timestamp) about a pod. */
+function kubeletLine(caller: string, msg: string, p: k8s.PodFixture, fields: Record<string, string>): string {
+  return JSON.stringify({
+    v: 0,
+    caller,
+    msg,
+    pod: { name: p.name, namespace: p.namespace },
+    podUID: k8s.fakeUid(`${p.namespace}/${p.name}`),
+    ...fields,
+  });
+}
+
+/** The error string of the kubelet's "Error syncing pod" for a container that cannot start. */
+const startError = (container: string, reason: string, message: string): string =>
+  `failed to "StartContainer" for "${container}" with ${reason}: ${JSON.stringify(message)}`;
+
 function buildLogStreams(): LogStreamFixture[] {
   const t = LOKI_DEFAULT_TENANT;
-  const paths = ['/', '/products', '/products/42', '/cart', '/checkout', '/static/app.js', '/healthz'];
-  const frontendLines = paths.flatMap((p) => [
-    `10.244.1.${Math.floor(hash01(p) * 200) + 10} "GET ${p} HTTP/1.1" 200 ${Math.floor(hash01(`${p}b`) * 9000) + 200} "-" "Mozilla/5.0 (X11; Linux x86_64)"`,
-  ]);
-  const frontendErrors = [
-    '10.244.1.23 "POST /checkout HTTP/1.1" 502 157 "-" "Mozilla/5.0 (X11; Linux x86_64)"',
-    '[error] 29#29: *1841 upstream prematurely closed connection while reading response header from upstream, client: 10.244.1.23, server: shop.home.lan, request: "POST /checkout HTTP/1.1", upstream: "http://10.96.14.2:8080/checkout"',
-  ];
+  const crash = CRASH_LOOP;
+  const crashSeed = seedPod(crash.pod.name, (p) => p.name === crash.pod.name);
+  const crashEnds = crash.starts.map((s) => s - crash.runSeconds);
+  const apiRunning = k8s.pods.filter(
+    (p) => p.namespace === crash.pod.namespace && p.workload?.name === crash.pod.app && p.state === 'Running',
+  );
+  const [apiA, apiB] = apiRunning as [k8s.PodFixture, k8s.PodFixture];
+  const frontend = podOf('apps', 'frontend');
+  const frontendPulling = podOf('apps', 'frontend', 'ImagePullBackOff');
+  const configError = seedPod(
+    'pod with CreateContainerConfigError',
+    (p) => p.state === 'CreateContainerConfigError',
+  );
+  const redisDown = podOf('apps', 'redis', 'Unschedulable');
+  const redisDownSince = seedEvent('Pod', redisDown.name, 'FailedScheduling').firstAgoSec;
+  const grafana = podOf('monitoring', 'grafana', 'NotReady');
+  const evicted = seedPod('Evicted pod', (p) => p.state === 'Evicted');
+  const migrate = seedPod('succeeded Job pod', (p) => p.state === 'Succeeded' && p.owner?.kind === 'Job');
+  const backup = seedPod('failed Job pod', (p) => p.state === 'Failed' && p.owner?.kind === 'Job');
+  const homeAssistant = podOf('home', 'home-assistant');
+  const zigbee = seedPod(
+    'unschedulable zigbee2mqtt pod',
+    (p) => p.state === 'Unschedulable' && p.namespace === 'home',
+  );
+  const lokiPod = podOf('monitoring', 'loki');
+  const crashNode = crash.pod.node as string;
+  const oomNode = NODES.find((n) => n.name === crashNode) as ClusterNode;
+  const crashRequest = crash.pod.containers[0]?.requestMemoryBytes ?? 256 * MiB;
+  const oomScoreAdj = Math.min(
+    999,
+    Math.max(2, Math.round(1000 - (1000 * crashRequest) / oomNode.memoryBytes)),
+  );
+
+  // --- the api: two pods of the old revision serve; the new one crash loops
   const apiLines = [
     'level=info msg="request handled" method=GET route=/v1/products status=200 duration_ms=18',
     'level=info msg="request handled" method=GET route=/v1/products/{id} status=200 duration_ms=9',
     'level=info msg="request handled" method=POST route=/v1/cart status=201 duration_ms=31',
     'level=info msg="cache refreshed" entries=1824 duration_ms=212',
   ];
+  // redis-2 cannot be scheduled, so its DNS record is gone and the cart calls that hash to it fail.
+  const redisHost = `${redisDown.name}.${redisDown.workload?.name}.${redisDown.namespace}.svc.cluster.local`;
   const apiErrors = [
-    'level=error msg="upstream request failed" upstream=payments-api err="dial tcp 10.96.14.2:8080: connect: connection refused"',
-    'level=error msg="checkout failed" order_id=ord_7Qm2 err="payments-api unavailable"',
+    `level=error msg="request failed" method=POST route=/v1/cart status=503 duration_ms=4 err="dial tcp: lookup ${redisHost}: no such host"`,
+    `level=warn msg="cache unavailable, falling back to postgres" key=cart:7Qm2 err="dial tcp: lookup ${redisHost}: no such host"`,
   ];
-  const fluxKustomize = [
-    '{"level":"info","msg":"server-side apply completed","controller":"kustomization","namespace":"flux-system","name":"infrastructure","revision":"main@sha1:3f9a1c2"}',
-    '{"level":"info","msg":"Reconciliation finished in 842ms, next run in 10m0s","controller":"kustomization","namespace":"flux-system","name":"flux-system"}',
-  ];
-  const fluxErrors = [
-    '{"level":"error","msg":"Reconciliation failed after 1.204s, next try in 5m0s","controller":"kustomization","namespace":"flux-system","name":"apps","revision":"main@sha1:3f9a1c2","error":"kustomize build failed: accumulating resources: accumulation err=\'accumulating resources from \'./payments\': missing Resource metadata\'"}',
-  ];
-  const sourceLines = [
-    '{"level":"info","msg":"no changes since last reconcilation: observed revision \'main@sha1:3f9a1c2\'","controller":"gitrepository","namespace":"flux-system","name":"flux-system"}',
-    '{"level":"info","msg":"artifact up-to-date with remote revision: \'6.5.4@sha256:9c1d\'","controller":"helmchart","namespace":"flux-system","name":"monitoring-grafana"}',
-  ];
-  const certLines = [
-    'level=info msg="certificate is up to date" certificate=apps/shop-tls',
-    'level=info msg="scheduling renewal" certificate=monitoring/grafana-tls renew_at=+5d',
-  ];
-  const certErrors = [
-    'level=error msg="failed to perform self check GET request" certificate=apps/legacy-tls err="dial tcp: lookup legacy.home.lan: no such host"',
-  ];
-  const corednsLines = [
-    '[INFO] 10.244.1.23:51234 - 18622 "A IN api.apps.svc.cluster.local. udp 52 false 512" NOERROR qr,aa,rd 106 0.000141s',
-    '[INFO] 10.244.2.7:40112 - 2231 "AAAA IN payments-api.apps.svc.cluster.local. udp 63 false 512" NOERROR qr,aa,rd 156 0.000092s',
-  ];
-  const promLines = [
-    'ts=compaction level=info component=tsdb msg="write block" mint=0 maxt=7200000 duration=412ms',
-    'level=info component="rule manager" msg="rule group evaluated" group=kubernetes-apps duration=31ms',
-  ];
-
-  const frontendA = podByName('frontend-7d9f8b6c5-2xkqp');
-  const frontendB = podByName('frontend-7d9f8b6c5-9mzrt');
-  const apiA = podByName('api-6b8c7d9f4-5vwxh');
-  const apiB = podByName('api-6b8c7d9f4-j7q2n');
-  const payments = podByName(PAYMENTS_POD);
-  const kustomize = podByName('kustomize-controller-7b8d9c6f5-lx4wp');
-  const source = podByName('source-controller-6d9f7b8c4-qm2zt');
-  const certManager = podByName('cert-manager-7d8c9b6f4-k2p9m');
-  const coredns = podByName('coredns-5d78c9869d-7xk2p');
-  const prometheus = podByName('prometheus-k8s-0');
-
-  const paymentsEntries: LogEntryFixture[] = [];
-  // The crash loop: every 5 minutes for 2 hours the container starts, serves briefly, then dies (OOM or panic).
-  for (let i = 0, age = 2 * 3600; age > 60; i++, age -= 300) {
-    paymentsEntries.push({
-      ageSeconds: age,
-      line: `level=info msg="starting payments-api" version=v2.3.1 attempt=${i + 1}`,
-    });
-    paymentsEntries.push({
-      ageSeconds: age - 20,
-      line: 'level=info msg="connected to postgres" host=postgres.apps.svc',
-    });
-    if (i % 3 === 2) {
-      for (const line of PANIC_LINES) paymentsEntries.push({ ageSeconds: age - 40, line });
+  const crashEntries: LogEntryFixture[] = [];
+  const version = tagOf(crash.image);
+  const crashPort = crashSeed.containers[0]?.port ?? 8080;
+  crash.starts.forEach((start, k) => {
+    const end = crashEnds[k] as number;
+    crashEntries.push(
+      {
+        ageSeconds: start,
+        line: `level=info msg="starting ${crash.pod.app}" version=${version} go=go1.25.4`,
+      },
+      {
+        ageSeconds: start - 2,
+        line: 'level=info msg="connected to postgres" host=postgres.apps.svc:5432 db=shop',
+      },
+      {
+        ageSeconds: start - 5,
+        line: 'level=info msg="loading catalogue into memory" items=184213 mode=eager',
+      },
+    );
+    if (crash.endings[k] === 'Error') {
+      for (const line of PANIC_LINES) crashEntries.push({ ageSeconds: end, line });
     } else {
-      paymentsEntries.push({
-        ageSeconds: age - 40,
-        line: 'level=warn msg="memory usage high" heap_mb=489 limit_mb=512',
-      });
-      paymentsEntries.push({ ageSeconds: age - 41, line: OOM_LINE });
+      crashEntries.push({ ageSeconds: end + 10, line: OOM_LINE });
     }
+  });
+
+  // --- the frontend: requests that reach the dying api pod fail with 502
+  const frontendLines = [
+    '/',
+    '/products',
+    '/products/42',
+    '/cart',
+    '/checkout',
+    '/static/app.js',
+    '/healthz',
+  ].map(
+    (p) =>
+      `192.168.1.${Math.floor(hash01(p) * 200) + 10} "GET ${p} HTTP/1.1" 200 ${Math.floor(hash01(`${p}b`) * 9000) + 200} "-" "Mozilla/5.0 (X11; Linux x86_64)"`,
+  );
+  const frontendErrors = crashEnds
+    .filter((a) => a < 6 * HOUR)
+    .flatMap((age): LogEntryFixture[] => [
+      {
+        ageSeconds: age,
+        line: '192.168.1.23 "POST /cart HTTP/1.1" 502 157 "-" "Mozilla/5.0 (X11; Linux x86_64)"',
+      },
+      {
+        ageSeconds: age,
+        line: `[error] 29#29: *1841 upstream prematurely closed connection while reading response header from upstream, client: 192.168.1.23, server: shop.home.example.net, request: "POST /cart HTTP/1.1", upstream: "http://${crash.pod.podIP}:${crashPort}/v1/cart"`,
+      },
+    ]);
+
+  // --- Flux: the controllers' errors are the failing objects' messages, at the times of their events
+  const kustomize = fluxStream('kustomize-controller', ['Kustomization']);
+  const helm = fluxStream('helm-controller', ['HelmRelease']);
+  const source = fluxStream('source-controller', ['GitRepository', 'HelmRepository', 'OCIRepository']);
+  const reflector = fluxStream('image-reflector-controller', ['ImageRepository', 'ImagePolicy']);
+  const automation = fluxStream('image-automation-controller', ['ImageUpdateAutomation']);
+
+  // --- cert-manager: the seeded issuance failures
+  const certLine = (c: k8s.CertificateFixture, error: string): string =>
+    JSON.stringify({
+      level: 'error',
+      logger: 'cert-manager.controller',
+      msg: 're-queuing item due to error processing',
+      controller: 'certificates-issuing',
+      key: `${c.namespace}/${c.name}`,
+      error,
+    });
+  const certEntries: LogEntryFixture[] = [];
+  for (const c of CERTIFICATES.filter((x) => x.failedIssuanceAttempts && x.lastFailureAgoSec !== undefined)) {
+    const last = c.lastFailureAgoSec as number;
+    const event = k8s.events.find(
+      (e) => e.involved.kind === 'Certificate' && e.involved.name === c.name && e.type === 'Warning',
+    );
+    // Failed issuances back off 1 h, 2 h, 4 h…: the attempts before the last one.
+    const ages = event
+      ? spread(event.firstAgoSec, event.lastAgoSec, event.count)
+      : Array.from({ length: c.failedIssuanceAttempts as number }, (_, i) => last + (2 ** i - 1) * HOUR);
+    const error =
+      c.issuing?.status === 'False'
+        ? c.issuing.message
+        : `The certificate request has failed to complete and will be retried: Failed to wait for order resource "${c.name}-${(c.revision ?? 0) + 1}-${Math.floor(hash01(c.name) * 4e9)}" to become ready: order is in "invalid" state: acme: authorization error for ${c.dnsNames[0]}: 400 urn:ietf:params:acme:error:connection: 203.0.113.10: Timeout during connect (likely firewall problem)`;
+    certEntries.push(...at(ages, certLine(c, error)));
   }
+
+  // --- DNS: who looks up what (redis-2 has no record while it is unschedulable)
+  const coredns = podOf('kube-system', 'coredns');
+  const dnsLines = [
+    [apiA, 'postgres.apps.svc.cluster.local.', 'NOERROR', 106],
+    [apiB, `${redisHost}.`, 'NXDOMAIN', 149],
+    [frontend, 'api.apps.svc.cluster.local.', 'NOERROR', 98],
+    [homeAssistant, 'mosquitto.home.svc.cluster.local.', 'NOERROR', 104],
+  ].map(([p, name, rcode, size]) => {
+    const key = `${(p as k8s.PodFixture).name}/${name}`;
+    return `[INFO] ${(p as k8s.PodFixture).podIP}:${40000 + Math.floor(hash01(key) * 20000)} - ${Math.floor(hash01(`${key}/id`) * 65535)} "A IN ${name} udp 52 false 512" ${rcode} qr,aa,rd ${size} 0.000${100 + Math.floor(hash01(`${key}/t`) * 800)}s`;
+  });
+
+  // --- grafana: stuck waiting for its database lock, so its HTTP server never starts (readiness: refused)
+  const unhealthy = seedEvent('Pod', grafana.name, 'Unhealthy');
+  const migrationId = 'add index library_element org_id-folder_uid-name-kind';
+  const grafanaEntries: LogEntryFixture[] = [
+    ...at(every(unhealthy.firstAgoSec, 0, 4 * MINUTE), 'logger=migrator level=info msg="Locking database"'),
+    ...at(
+      every(unhealthy.firstAgoSec - 5, 0, 4 * MINUTE),
+      `logger=migrator level=error msg="Executing migration failed" id="${migrationId}" error="database is locked"`,
+    ),
+    ...at(
+      every(6 * HOUR, 5 * HOUR, 10 * MINUTE),
+      'logger=context level=error msg="Request Completed" method=GET path=/api/health status=503 time_ms=5001',
+    ),
+  ];
+
+  // --- the kubelets: pods that cannot start have no logs of their own; their kubelet says why
+  const pullFailed = k8s.events.find(
+    (e) =>
+      e.involved.name === frontendPulling.name &&
+      e.reason === 'Failed' &&
+      e.message.startsWith('Failed to pull'),
+  ) as k8s.EventFixture;
+  const pullImage = frontendPulling.containers[0]?.image ?? '';
+  const crashContainer = crash.container;
+  const probeFailed = seedEvent('Pod', grafana.name, 'Unhealthy');
+  const syncError = (p: k8s.PodFixture, reason: string): string =>
+    kubeletLine('kubelet/pod_workers.go:1301', 'Error syncing pod, skipping', p, {
+      err: startError(p.containers[0]?.name ?? '', reason, p.message ?? ''),
+    });
+  // Each line goes to the journal of the node its pod is on.
+  const kubelet = new Map<string, LogEntryFixture[]>();
+  const onNode = (node: string | undefined, entries: LogEntryFixture[]): void => {
+    if (!node) throw new Error('fixtures: a kubelet line for an unscheduled pod');
+    kubelet.set(node, [...(kubelet.get(node) ?? []), ...entries]);
+  };
+  onNode(
+    frontendPulling.node,
+    at(spread(pullFailed.firstAgoSec, pullFailed.lastAgoSec, pullFailed.count), () =>
+      kubeletLine('kuberuntime/kuberuntime_image.go:55', 'Failed to pull image', frontendPulling, {
+        image: pullImage,
+        err: pullFailed.message.replace(/^Failed to pull image "[^"]*": /, ''),
+      }),
+    ),
+  );
+  onNode(
+    frontendPulling.node,
+    at(every(pullFailed.firstAgoSec - 20, 0, MINUTE), () => syncError(frontendPulling, 'ImagePullBackOff')),
+  );
+  // While the crash-looping container waits out its back-off.
+  onNode(
+    crashSeed.node,
+    at(
+      crashEnds.map((a) => a - 30),
+      () => syncError(crashSeed, 'CrashLoopBackOff'),
+    ),
+  );
+  onNode(
+    configError.node,
+    at(every(seedEvent('Pod', configError.name, 'Failed').firstAgoSec, 0, 5 * MINUTE), () =>
+      syncError(configError, 'CreateContainerConfigError'),
+    ),
+  );
+  onNode(
+    grafana.node,
+    at(every(probeFailed.firstAgoSec, 0, 2 * MINUTE), () =>
+      kubeletLine('prober/prober.go:107', 'Probe failed', grafana, {
+        probeType: 'Readiness',
+        containerName: grafana.containers[0]?.name ?? '',
+        probeResult: 'failure',
+        output: probeFailed.message.replace(/^Readiness probe failed: /, ''),
+      }),
+    ),
+  );
+  onNode(
+    evicted.node,
+    at([seedEvent('Pod', evicted.name, 'Evicted').lastAgoSec], () =>
+      JSON.stringify({
+        v: 0,
+        caller: 'eviction/eviction_manager.go:412',
+        msg: 'Eviction manager: pods evicted, waiting for pod to be cleaned up',
+        pods: [`${evicted.namespace}/${evicted.name}`],
+      }),
+    ),
+  );
+  for (const n of NODES.filter((x) => x.memoryPressureSinceSeconds !== undefined)) {
+    onNode(
+      n.name,
+      at([n.memoryPressureSinceSeconds as number], () =>
+        JSON.stringify({
+          v: 0,
+          caller: 'eviction/eviction_manager.go:369',
+          msg: 'Eviction manager: attempting to reclaim',
+          resourceName: 'memory',
+        }),
+      ),
+    );
+  }
+  // Nodes without the agent ship no journal.
+  const kubeletStreams = [...kubelet]
+    .filter(([node]) => NODES.find((n) => n.name === node)?.agent)
+    .map(
+      ([node, entries]): LogStreamFixture => ({
+        tenant: t,
+        labels: nodeStream(node, 'kubelet.service'),
+        entries,
+      }),
+    );
 
   const streams: LogStreamFixture[] = [
     {
       tenant: t,
-      labels: streamLabels(frontendA, 'nginx'),
-      entries: [
-        ...periodic('fe-a', 6, 300, frontendLines),
-        { ageSeconds: 600, line: frontendErrors[0] as string },
-        { ageSeconds: 598, line: frontendErrors[1] as string },
-        { ageSeconds: 1500, line: BEARER_LINE },
-        { ageSeconds: 26 * 3600, line: frontendLines[0] as string },
-      ],
-    },
-    {
-      tenant: t,
-      labels: streamLabels(frontendB, 'nginx'),
-      entries: [
-        ...periodic('fe-b', 6, 420, frontendLines),
-        { ageSeconds: 900, line: frontendErrors[0] as string },
-      ],
-    },
-    {
-      tenant: t,
-      labels: streamLabels(apiA, 'api'),
+      labels: podStream(apiA, 'api'),
       entries: [
         ...periodic('api-a', 6, 240, apiLines),
-        ...[300, 900, 1800, 2400, 4000].map((age, i) => ({
-          ageSeconds: age,
-          line: apiErrors[i % 2] as string,
-        })),
-        { ageSeconds: 5 * 3600 + 600, line: SECRET_PASSWORD_LINE },
+        ...at(every(redisDownSince - 600, 0, 1500), (_, i) => apiErrors[i % 2] as string),
         { ageSeconds: 2000, line: QUOTES_LINE },
         { ageSeconds: 3000, line: LONG_LINE },
         {
           ageSeconds: 2100,
           line: 'level=info msg="Größe geändert" user=jürgen cart_items=3 note="日本語のメモ"',
         },
+        { ageSeconds: 26 * HOUR, line: apiLines[0] as string },
       ],
     },
     {
       tenant: t,
-      labels: streamLabels(apiB, 'api'),
-      entries: [...periodic('api-b', 6, 360, apiLines), { ageSeconds: 1200, line: apiErrors[0] as string }],
-    },
-    { tenant: t, labels: streamLabels(payments, 'payments-api'), entries: paymentsEntries },
-    {
-      tenant: t,
-      labels: streamLabels(kustomize, 'manager'),
+      labels: podStream(apiB, 'api'),
       entries: [
-        ...periodic('kc', 6, 600, fluxKustomize),
-        ...[400, 700, 1000, 1300].map((age) => ({ ageSeconds: age, line: fluxErrors[0] as string })),
+        ...periodic('api-b', 6, 360, apiLines),
+        ...at(every(redisDownSince - 900, 0, 2400), apiErrors[0] as string),
       ],
     },
-    { tenant: t, labels: streamLabels(source, 'manager'), entries: periodic('sc', 6, 600, sourceLines) },
+    { tenant: t, labels: podStream(crashSeed, crashContainer), entries: crashEntries },
     {
       tenant: t,
-      labels: streamLabels(certManager, 'cert-manager-controller'),
-      entries: [...periodic('cm', 6, 900, certLines), { ageSeconds: 3500, line: certErrors[0] as string }],
+      labels: podStream(frontend, frontend.containers[0]?.name ?? 'frontend'),
+      entries: [
+        ...periodic('fe', 6, 300, frontendLines),
+        ...frontendErrors,
+        { ageSeconds: 1500, line: BEARER_LINE },
+        { ageSeconds: 26 * HOUR, line: frontendLines[0] as string },
+      ],
     },
-    { tenant: t, labels: streamLabels(coredns, 'coredns'), entries: periodic('dns', 3, 180, corednsLines) },
     {
+      // The migration Job of the api's new revision prints its configuration, secret included.
       tenant: t,
-      labels: streamLabels(prometheus, 'prometheus'),
-      entries: periodic('prom', 6, 1200, promLines),
-    },
-    {
-      tenant: t,
-      labels: { job: 'node/kernel', node: 'node-2', unit: 'kernel' },
+      labels: podStream(migrate, migrate.containers[0]?.name ?? 'migrate'),
       entries: [
         {
-          ageSeconds: 2 * 3600 + 100,
-          line: 'payments-api invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=985',
+          ageSeconds: migrate.startedAgoSec,
+          line: `level=info msg="starting migrations" version=${version}`,
         },
-        { ageSeconds: 2 * 3600 + 99, line: KERNEL_OOM_LINE },
-        { ageSeconds: 3600 + 40, line: KERNEL_OOM_LINE },
+        { ageSeconds: migrate.startedAgoSec - 1, line: SECRET_PASSWORD_LINE },
         {
-          ageSeconds: 20 * 3600,
-          line: 'EXT4-fs (sda2): mounted filesystem with ordered data mode. Quota mode: none.',
+          ageSeconds: migrate.startedAgoSec - 3,
+          line: 'level=info msg="applying migration" id=0042_catalogue_cache',
+        },
+        {
+          ageSeconds: podByName(migrate.name).endedSinceSeconds ?? migrate.startedAgoSec - 300,
+          line: 'level=info msg="migrations complete" applied=1',
         },
       ],
     },
     {
-      tenant: LOKI_OTHER_TENANT,
-      labels: {
-        namespace: 'team-b',
-        pod: 'batch-7c5d8-q2w9e',
-        container: 'batch',
-        app: 'batch',
-        job: 'team-b/batch',
-        node: 'node-1',
-      },
+      tenant: t,
+      labels: podStream(podOf('apps', 'postgres'), 'postgres'),
+      entries: periodic('pg', 6, 1800, [
+        '[27] LOG:  checkpoint starting: time',
+        '[27] LOG:  checkpoint complete: wrote 318 buffers (1.9%); 0 WAL file(s) added, 0 removed, 1 recycled; write=31.802 s, sync=0.004 s, total=31.829 s',
+      ]),
+    },
+    kustomize,
+    helm,
+    source,
+    reflector,
+    automation,
+    {
+      tenant: t,
+      labels: podStream(podOf('cert-manager', 'cert-manager'), 'cert-manager-controller'),
+      entries: certEntries,
+    },
+    { tenant: t, labels: podStream(coredns, 'coredns'), entries: periodic('dns', 3, 180, dnsLines) },
+    {
+      tenant: t,
+      labels: podStream(podOf('monitoring', 'prometheus'), 'prometheus'),
+      entries: periodic('prom', 6, 1200, [
+        'level=info component=tsdb msg="write block" mint=0 maxt=7200000 duration=412ms',
+        'level=info component=tsdb msg="Head GC completed" duration=3.1ms',
+      ]),
+    },
+    { tenant: t, labels: podStream(grafana, 'grafana'), entries: grafanaEntries },
+    {
+      tenant: t,
+      labels: podStream(grafana, grafana.containers[1]?.name ?? 'sidecar'),
+      entries: periodic('grafana-sc', 6, HOUR, [
+        '{"level": "INFO", "msg": "Writing /tmp/dashboards/k8s-views-nodes.json (ascii)"}',
+        '{"level": "INFO", "msg": "Writing /tmp/dashboards/flux-cluster.json (ascii)"}',
+      ]),
+    },
+    {
+      // OOMKilled twice yesterday, healthy since.
+      tenant: t,
+      labels: podStream(lokiPod, 'loki'),
       entries: [
-        { ageSeconds: 120, line: 'level=info msg="team-b batch started" items=120' },
-        { ageSeconds: 90, line: 'level=error msg="team-b batch item failed" item=77' },
-        { ageSeconds: 60, line: 'level=info msg="team-b batch finished" ok=119 failed=1' },
+        ...periodic('loki', 6, 1800, ['level=info caller=table_manager.go:136 msg="uploading tables"']),
+        ...(lokiPod.lastTermination
+          ? [
+              {
+                ageSeconds: lokiPod.lastTermination.agoSec + 60,
+                line: 'level=warn caller=memchunk.go:1012 msg="ingester memory high" heap_mb=1001 limit_mb=1024',
+              },
+              {
+                ageSeconds: lokiPod.lastTermination.agoSec - 15,
+                line: `level=info caller=main.go:126 msg="Starting Loki" version=${tagOf(lokiPod.containers[0]?.image ?? ':')}`,
+              },
+            ]
+          : []),
       ],
     },
+    {
+      tenant: t,
+      labels: podStream(backup, backup.containers[0]?.name ?? 'backup'),
+      entries: [
+        {
+          ageSeconds: backup.startedAgoSec,
+          line: `restic ${tagOf(backup.containers[0]?.image ?? ':')} compiled with go1.24.4 on linux/amd64`,
+        },
+        { ageSeconds: backup.startedAgoSec - 30, line: BACKUP_ERROR },
+      ],
+    },
+    {
+      // zigbee2mqtt has been unschedulable for days: Home Assistant's Zigbee devices are unavailable.
+      tenant: t,
+      labels: podStream(homeAssistant, 'home-assistant'),
+      entries: at(
+        every(30 * HOUR, 0, 2 * HOUR),
+        `WARNING (MainThread) [homeassistant.components.mqtt] ${zigbee.workload?.name ?? 'zigbee2mqtt'} bridge is offline (zigbee2mqtt/bridge/state: offline); 23 entities unavailable`,
+      ),
+    },
+    {
+      tenant: t,
+      labels: nodeStream(crashNode, 'kernel'),
+      entries: crashEnds
+        .filter((_, k) => crash.endings[k] === 'OOMKilled')
+        .flatMap((age): LogEntryFixture[] => {
+          const pid = 40000 + Math.floor(hash01(`oom/${age}`) * 20000);
+          return [
+            {
+              ageSeconds: age,
+              line: `${crashContainer} invoked oom-killer: gfp_mask=0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP), order=0, oom_score_adj=${oomScoreAdj}`,
+            },
+            {
+              ageSeconds: age,
+              line: `Out of memory: Killed process ${pid} (${crashContainer}) total-vm:2843200kB, anon-rss:${Math.round(crash.peakMemoryBytes / 1024)}kB, file-rss:0kB, shmem-rss:0kB, UID:1000 pgtables:4208kB oom_score_adj:${oomScoreAdj}`,
+            },
+          ];
+        }),
+    },
+    ...kubeletStreams,
   ];
+
+  // The media namespace logs to its own tenant.
+  const m = LOKI_OTHER_TENANT;
+  const evictedAt = seedEvent('Pod', evicted.name, 'Evicted').lastAgoSec;
+  const sonarrLines = [
+    '[Info] RssSyncService: Starting RSS Sync',
+    '[Info] RssSyncService: RSS Sync Completed. Reports found: 98, Reports grabbed: 0',
+  ];
+  streams.push(
+    {
+      tenant: m,
+      labels: podStream(mediaServer, 'jellyfin'),
+      entries: periodic('jellyfin', 6, 3 * HOUR, [
+        '[INF] [15] Jellyfin.Api.Auth.CustomAuthenticationHandler: Authentication request for "alice" has succeeded.',
+        '[WRN] [42] MediaBrowser.MediaEncoding.Transcoding.TranscodeManager: Low free space on /mnt/media',
+      ]),
+    },
+    {
+      // Evicted under memory pressure: its last lines before the kubelet killed it.
+      tenant: m,
+      labels: podStream(evicted, 'sonarr'),
+      entries: [
+        ...at(every(evictedAt + 3 * HOUR, evictedAt, HOUR), (_, i) => sonarrLines[i % 2] as string),
+        {
+          ageSeconds: evictedAt + 20,
+          line: '[Error] TaskExtensions: Task Error: System.OutOfMemoryException: Insufficient memory to continue the execution of the program.',
+        },
+      ],
+    },
+    {
+      tenant: m,
+      labels: podStream(podOf('media', 'sonarr'), 'sonarr'),
+      entries: at(every(evictedAt - 10 * MINUTE, 0, 2 * HOUR), (_, i) => sonarrLines[i % 2] as string),
+    },
+  );
   // Oldest first; the sort is stable, so multi-line events (a panic's stack) keep their order.
   for (const s of streams) s.entries.sort((a, b) => b.ageSeconds - a.ageSeconds);
-  return streams;
+  return streams.filter((s) => s.entries.length > 0);
 }
 
 export const LOG_STREAMS: readonly LogStreamFixture[] = buildLogStreams();
@@ -906,137 +1569,182 @@ export const NTFY_TOPICS = ['homelab-alerts', 'backups'] as const;
 export const NTFY_CACHE_SECONDS = 72 * 3600;
 export const NTFY_SECRET = 'sk_live_51HqLzK2eZvKYlo2C9f8e7d6c5b4a3Q';
 
-export const NTFY_MESSAGES: readonly NtfyMessageFixture[] = [
-  {
-    id: 'b7Qm2xKp9LwA',
-    topic: 'backups',
-    ageSeconds: 47 * 3600,
-    title: 'Backup succeeded',
-    message: 'restic snapshot 4f2a9c1e saved (1.2 GiB added, 38 GiB total)',
-    priority: 2,
-    tags: ['white_check_mark', 'floppy_disk'],
-  },
-  {
-    id: 'Hn3vR8tYc2Ze',
-    topic: 'homelab-alerts',
-    ageSeconds: 46 * 3600,
-    title: 'Node node-3 recovered',
-    message: '[RESOLVED] KubeNodeNotReady: node-3 is Ready again',
-  },
-  {
-    id: 'Pk4sW9dFg1Jx',
-    topic: 'homelab-alerts',
-    ageSeconds: 40 * 3600,
-    title: 'Disk usage high on node-2',
-    message: '/var is 91% full',
-    priority: 4,
-    tags: ['warning', 'floppy_disk'],
-    click: 'https://grafana.home.lan/d/node-exporter?var-instance=node-2',
-  },
-  {
-    id: 'Zt6yU1iOp3Qa',
-    topic: 'homelab-alerts',
-    ageSeconds: 30 * 3600,
-    title: 'Flux reconciliation failed',
-    message: '**Kustomization** `flux-system/apps`: kustomize build failed',
-    priority: 4,
-    tags: ['flux', 'x'],
-    click: 'https://git.home.lan/homelab/fleet/commits/main',
-    contentType: 'text/markdown',
-  },
-  {
-    id: 'c8Vb5nMq0Wer',
-    topic: 'homelab-alerts',
-    ageSeconds: 20 * 3600,
-    title: 'Certificate expiring soon',
-    message: 'grafana.home.lan expires in 5 days',
-    priority: 3,
-    tags: ['lock', 'warning'],
-  },
-  {
-    id: 'Dk2Lp7Rt4Yui',
-    topic: 'backups',
-    ageSeconds: 23 * 3600,
-    title: 'Backup succeeded',
-    message: 'restic snapshot 9b7e3d20 saved (0.8 GiB added, 39 GiB total)',
-    priority: 2,
-    tags: ['white_check_mark', 'floppy_disk'],
-  },
-  {
-    id: 'Fg9Hj3Kl6Zxc',
-    topic: 'backups',
-    ageSeconds: 11 * 3600,
-    title: 'Backup FAILED',
-    message:
-      'restic: unable to open repository s3:https://s3.home.lan/backups: dial tcp 10.0.0.40:443: i/o timeout',
-    priority: 5,
-    tags: ['x', 'floppy_disk'],
-    click: 'https://restic.home.lan/logs',
-    icon: 'https://restic.home.lan/icon.png',
-    attachment: { name: 'backup.log', url: 'https://restic.home.lan/logs/backup.log' },
-  },
-  {
-    id: 'Vb1Nm4Qw7Ert',
-    topic: 'backups',
-    ageSeconds: 10 * 3600 + 1800,
-    title: 'Backup succeeded (retry)',
-    message: 'restic snapshot 1c0ffee5 saved after 1 retry',
-    priority: 1,
-    tags: ['white_check_mark'],
-  },
-  {
-    id: 'Yu8Io2Pa5Sdf',
-    topic: 'homelab-alerts',
-    ageSeconds: 6 * 3600,
-    title: 'payments-api is crash looping',
-    message: `Pod apps/${PAYMENTS_POD} restarted 12 times (last state: OOMKilled)`,
-    priority: 5,
-    tags: ['rotating_light', 'skull'],
-    click: 'http://127.0.0.1:19093/#/alerts?filter=%7Balertname%3D%22KubePodCrashLooping%22%7D',
-  },
-  {
-    id: 'Gh6Jk9Lz2Xcv',
-    topic: 'homelab-alerts',
-    ageSeconds: 3 * 3600,
-    title: 'Webhook test',
-    message: `test delivery from CI, api_key=${NTFY_SECRET}`,
-    priority: 2,
-    tags: ['test'],
-  },
-  {
-    id: 'Bn5Mq8Wr1Tyu',
-    topic: 'homelab-alerts',
-    ageSeconds: 90 * 60,
-    title: 'Node node-3 NotReady',
-    message: 'KubeNodeNotReady: node-3 has been unready for more than 15 minutes',
-    priority: 5,
-    tags: ['rotating_light'],
-    click: 'https://grafana.home.lan/d/k8s-nodes?var-node=node-3',
-  },
-  {
-    id: 'Io3Pa6Sd9Fgh',
-    topic: 'backups',
-    ageSeconds: 30 * 60,
-    title: 'Prune finished',
-    message: 'removed 14 snapshots, 6.1 GiB freed',
-  },
-  {
-    id: 'Jk1Lz4Xc7Vbn',
-    topic: 'homelab-alerts',
-    ageSeconds: 20 * 60,
-    title: 'Disk /var almost full on node-2',
-    message: 'only 2.5% available on /var (node-2)',
-    priority: 4,
-    tags: ['floppy_disk', 'warning'],
-  },
-  {
-    id: 'Mq2Wr5Ty8Uio',
-    topic: 'homelab-alerts',
-    ageSeconds: 5 * 60,
-    message: 'HTTPHighErrorRate: 11% of requests to apps/frontend fail',
-    priority: 4,
-  },
-];
+function buildNtfyMessages(): NtfyMessageFixture[] {
+  const notReady = NODES.find((n) => !n.ready) as ClusterNode;
+  const notReadySeed = k8s.nodeByName(notReady.name).notReady;
+  const media = FILESYSTEMS.find((f) => f.mountpoint === '/mnt/media') as FilesystemFixture;
+  const usedAt = (age: number): number => {
+    const progress = Math.max(0, 1 - age / (7 * DAY));
+    return Math.round(
+      100 * (1 - (media.availShareWeekAgo + (media.availShare - media.availShareWeekAgo) * progress)),
+    );
+  };
+  const cert = k8s.certificatesExpiringWithin(CERT_EXPIRY_ALERT_DAYS)[0] as k8s.CertificateFixture;
+  const failing = HTTP_SERVICES.find((s) => s.errorShare > HTTP_ERROR_SHARE) as HttpServiceFixture;
+  const backup = seedPod('failed Job pod', (p) => p.state === 'Failed' && p.owner?.kind === 'Job');
+  const backupFailed = seedEvent('Job', backup.owner?.name ?? '', 'BackoffLimitExceeded');
+  const gitRepo = k8s.fluxObjects.find((f) => f.kind === 'GitRepository' && f.name === 'flux-system');
+  const repoUrl = String(gitRepo?.spec.url ?? '').replace(/^ssh:\/\/git@/, 'https://');
+  const flux = (f: FluxObjectFixture): string => `**${f.kind}** \`${f.namespace}/${f.name}\`: ${f.message}`;
+  const fluxAge = (f: FluxObjectFixture): number => {
+    const e = k8s.events.find((x) => x.involved.kind === f.kind && x.involved.name === f.name);
+    return e ? e.firstAgoSec : f.readySinceSeconds;
+  };
+  const [ks, hr] = [
+    FAILING_FLUX.find((f) => f.kind === 'Kustomization') as FluxObjectFixture,
+    FAILING_FLUX.find((f) => f.kind === 'HelmRelease') as FluxObjectFixture,
+  ];
+  const ksRevision = k8s.fluxObjects.find(
+    (f) => f.kind === ks.kind && f.name === ks.name,
+  )?.lastAttemptedRevision;
+  const lastSnapshotAge = 23 * HOUR;
+  const overdueAge = 30 * MINUTE;
+  const crash = CRASH_LOOP;
+  return [
+    {
+      id: 'b7Qm2xKp9LwA',
+      topic: 'backups',
+      ageSeconds: 47 * HOUR,
+      title: 'Backup succeeded',
+      message: 'restic snapshot 4f2a9c1e saved (1.2 GiB added, 38 GiB total)',
+      priority: 2,
+      tags: ['white_check_mark', 'floppy_disk'],
+    },
+    {
+      id: 'Hn3vR8tYc2Ze',
+      topic: 'homelab-alerts',
+      ageSeconds: 46 * HOUR,
+      title: `Node ${notReady.name} recovered`,
+      message: `[RESOLVED] KubeNodeNotReady: ${notReady.name} is Ready again`,
+    },
+    {
+      id: 'Pk4sW9dFg1Jx',
+      topic: 'homelab-alerts',
+      ageSeconds: 40 * HOUR,
+      title: `Disk usage high on ${media.node}`,
+      message: `${media.mountpoint} is ${usedAt(40 * HOUR)}% full`,
+      priority: 4,
+      tags: ['warning', 'floppy_disk'],
+      click: `https://grafana.home.example.net/d/node-exporter?var-instance=${media.node}`,
+    },
+    {
+      id: 'Dk2Lp7Rt4Yui',
+      topic: 'backups',
+      ageSeconds: lastSnapshotAge,
+      title: 'Backup succeeded',
+      message: 'restic snapshot 9b7e3d20 saved (0.8 GiB added, 39 GiB total)',
+      priority: 2,
+      tags: ['white_check_mark', 'floppy_disk'],
+    },
+    {
+      id: 'Vb1Nm4Qw7Ert',
+      topic: 'backups',
+      ageSeconds: 22 * HOUR + 30 * MINUTE,
+      title: 'Prune finished',
+      message: 'removed 14 snapshots, 6.1 GiB freed',
+      priority: 1,
+      tags: ['white_check_mark'],
+    },
+    {
+      id: 'c8Vb5nMq0Wer',
+      topic: 'homelab-alerts',
+      ageSeconds: 20 * HOUR,
+      title: 'Certificate expiring soon',
+      message: `${cert.dnsNames[0]} (${cert.namespace}/${cert.name}) expires in ${Math.floor(((cert.notAfterDays ?? 0) * DAY + 20 * HOUR) / DAY)} days`,
+      priority: 3,
+      tags: ['lock', 'warning'],
+    },
+    {
+      id: 'Fg9Hj3Kl6Zxc',
+      topic: 'backups',
+      ageSeconds: backupFailed.lastAgoSec,
+      title: 'Backup FAILED',
+      message: `Job ${backup.namespace}/${backup.owner?.name} failed: ${BACKUP_ERROR}`,
+      priority: 5,
+      tags: ['x', 'floppy_disk'],
+      click: 'https://restic.home.lan/logs',
+      icon: 'https://restic.home.lan/icon.png',
+      attachment: { name: 'backup.log', url: 'https://restic.home.lan/logs/backup.log' },
+    },
+    {
+      id: 'Yu8Io2Pa5Sdf',
+      topic: 'homelab-alerts',
+      ageSeconds: (crash.starts[0] as number) - 10 * MINUTE,
+      title: `${crash.pod.app} is crash looping`,
+      message: `[FIRING] KubePodCrashLooping: Pod ${crash.pod.namespace}/${crash.pod.name} (${crash.container}) is crash looping (last state: ${crash.endings[0]})`,
+      priority: 5,
+      tags: ['rotating_light', 'skull'],
+      click: `${URLS.alertmanager}/#/alerts?filter=%7Balertname%3D%22KubePodCrashLooping%22%7D`,
+    },
+    {
+      id: 'Zt6yU1iOp3Qa',
+      topic: 'homelab-alerts',
+      ageSeconds: fluxAge(ks),
+      title: 'Flux reconciliation failed',
+      message: flux(ks),
+      priority: 4,
+      tags: ['flux', 'x'],
+      click: `${repoUrl}/commit/${ksRevision?.replace(/^.*sha1:/, '') ?? ''}`,
+      contentType: 'text/markdown',
+    },
+    {
+      id: 'Gh6Jk9Lz2Xcv',
+      topic: 'homelab-alerts',
+      ageSeconds: 2 * HOUR + 50 * MINUTE,
+      title: 'Webhook test',
+      message: `test delivery from CI, api_key=${NTFY_SECRET}`,
+      priority: 2,
+      tags: ['test'],
+    },
+    {
+      id: 'Bn5Mq8Wr1Tyu',
+      topic: 'homelab-alerts',
+      ageSeconds: (notReady.notReadySinceSeconds ?? 0) - MINUTE,
+      title: `Node ${notReady.name} NotReady`,
+      message: `[FIRING] KubeNodeNotReady: ${notReady.name} is not ready (${notReadySeed?.reason}: ${notReadySeed?.message})`,
+      priority: 5,
+      tags: ['rotating_light'],
+      click: `https://grafana.home.example.net/d/k8s-nodes?var-node=${notReady.name}`,
+    },
+    {
+      id: 'Qe7Rt2Yu5Iop',
+      topic: 'homelab-alerts',
+      ageSeconds: fluxAge(hr),
+      title: 'Flux reconciliation failed',
+      message: flux(hr),
+      priority: 4,
+      tags: ['flux', 'x'],
+      contentType: 'text/markdown',
+    },
+    {
+      id: 'Io3Pa6Sd9Fgh',
+      topic: 'backups',
+      ageSeconds: overdueAge,
+      title: 'Backup overdue',
+      message: `no successful snapshot for ${Math.floor((lastSnapshotAge - overdueAge) / HOUR)} h (last: 9b7e3d20)`,
+      priority: 4,
+      tags: ['warning', 'floppy_disk'],
+    },
+    {
+      id: 'Jk1Lz4Xc7Vbn',
+      topic: 'homelab-alerts',
+      ageSeconds: 20 * MINUTE,
+      title: `Disk ${media.mountpoint} almost full on ${media.node}`,
+      message: `only ${media.availShare * 100}% available on ${media.mountpoint} (${media.node})`,
+      priority: 4,
+      tags: ['floppy_disk', 'warning'],
+    },
+    {
+      id: 'Mq2Wr5Ty8Uio',
+      topic: 'homelab-alerts',
+      ageSeconds: 5 * MINUTE,
+      message: `HTTPHighErrorRate: ${Math.round(failing.errorShare * 100)}% of requests to ${failing.namespace}/${failing.service} fail`,
+      priority: 4,
+    },
+  ];
+}
+
+export const NTFY_MESSAGES: readonly NtfyMessageFixture[] = buildNtfyMessages();
 
 // ---------------------------------------------------------------------------------------------------------------
 // Seed info written by up.sh (times are fixed from `up` to `down`)
@@ -1059,4 +1767,54 @@ export function readSeedInfo(
   const parsed = JSON.parse(readFileSync(file, 'utf8')) as { seedTimeMs?: unknown };
   if (typeof parsed.seedTimeMs !== 'number') throw new Error(`${file}: no seedTimeMs`);
   return { seedTimeMs: parsed.seedTimeMs };
+}
+
+/**
+ * Identifies what the metrics scenario describes (targets, nodes, pods, alerts…): Prometheus' history is only
+ * continued by an exporter that describes the same scenario, so up.sh starts afresh when this changes.
+ */
+export const SCENARIO_ID: string = (() => {
+  const text = JSON.stringify([
+    SCRAPE_TARGETS,
+    NODES,
+    PODS,
+    CRASH_LOOP,
+    FILESYSTEMS,
+    HTTP_SERVICES,
+    VOLUMES,
+    FLUX_OBJECTS,
+    CERTIFICATES,
+    ALERTS,
+  ]);
+  return `${Math.floor(hash01(text) * 0x100000000)
+    .toString(16)
+    .padStart(8, '0')}-${text.length}`;
+})();
+
+/** A Kubernetes seed older than this is not a starting point: its relative times no longer hold (cf. sandbox/up.sh). */
+export const KUBE_SEED_MAX_AGE_MS = 12 * 3600_000;
+
+/**
+ * The Kubernetes seed's time (`seedTime` of the marker the seed writes, SEED_MARKER in sandbox/kube/paths.ts), or
+ * undefined when the cluster is not seeded.
+ */
+export function kubeSeedTimeMs(sandboxDir: string = SANDBOX_DIR): number | undefined {
+  try {
+    const marker = JSON.parse(readFileSync(join(sandboxDir, 'data', 'kube', 'seeded.json'), 'utf8')) as {
+      seedTime?: unknown;
+    };
+    const t = typeof marker.seedTime === 'string' ? Date.parse(marker.seedTime) : Number.NaN;
+    return Number.isNaN(t) ? undefined : t;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Where a fresh scenario (metrics anchor, log or message seed time) starts: the Kubernetes seed time when it is
+ * recent and not in the future, so both halves of the sandbox share one clock; otherwise now.
+ */
+export function scenarioTimeMs(now: number = Date.now(), sandboxDir: string = SANDBOX_DIR): number {
+  const kube = kubeSeedTimeMs(sandboxDir);
+  return kube !== undefined && kube <= now && now - kube <= KUBE_SEED_MAX_AGE_MS ? kube : now;
 }

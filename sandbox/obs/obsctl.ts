@@ -25,15 +25,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXPORTER_TARGETS, labelPairs, targetSamples } from './exporter.ts';
 import {
-  ALERTS,
   type AlertFixture,
   BACKFILL_DAYS,
+  expectedAlerts,
+  kubeSeedTimeMs,
   NTFY_CACHE_SECONDS,
   NTFY_MESSAGES,
   NTFY_TOKEN,
   PORTS,
+  readSeedInfo,
+  SCENARIO_ID,
   SCRAPE_TARGETS,
   SILENCE,
+  scenarioTimeMs,
 } from './fixtures.ts';
 
 function readJson<T>(file: string): T | undefined {
@@ -57,27 +61,41 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 // ---------------------------------------------------------------------------------------------------------------
 
 /**
- * The anchor lives with the TSDB: a fresh TSDB starts a fresh scenario, an existing one keeps its anchor.
+ * The anchor lives with the TSDB: a fresh TSDB starts a fresh scenario, an existing one keeps its anchor. When
+ * Prometheus is stopped, a scenario that no longer matches starts afresh: the fixtures changed (SCENARIO_ID), or
+ * the Kubernetes seed is recent and the anchor is not its seed time (so both halves of the sandbox share a clock).
  * With `prometheusRunning` the TSDB is in use and never wiped.
  */
 function anchor(anchorFile: string, tsdbDir: string, prometheusRunning: boolean): void {
-  const existing = readJson<{ seedTimeMs: number }>(anchorFile);
+  const existing = readJson<{ seedTimeMs: number; scenario?: string }>(anchorFile);
   const tsdbHasData = existsSync(tsdbDir) && readdirSync(tsdbDir).length > 0;
+  const now = Date.now();
+  const start = scenarioTimeMs(now);
+  const kubeAligned = start === kubeSeedTimeMs();
   if (existing && typeof existing.seedTimeMs === 'number' && (tsdbHasData || prometheusRunning)) {
-    console.log(`scenario anchor kept: ${new Date(existing.seedTimeMs).toISOString()}`);
-    return;
-  }
-  if (prometheusRunning) {
-    writeJsonAtomic(anchorFile, { seedTimeMs: Date.now() });
+    const stale =
+      existing.scenario !== SCENARIO_ID
+        ? 'the scenario changed'
+        : kubeAligned && existing.seedTimeMs !== start
+          ? 'the Kubernetes seed time differs'
+          : undefined;
+    if (!stale || prometheusRunning) {
+      const note = stale ? ` (${stale}; kept while Prometheus runs)` : '';
+      console.log(`scenario anchor kept: ${new Date(existing.seedTimeMs).toISOString()}${note}`);
+      return;
+    }
+    console.log(`scenario anchor ${new Date(existing.seedTimeMs).toISOString()} dropped: ${stale}`);
+  } else if (prometheusRunning) {
+    writeJsonAtomic(anchorFile, { seedTimeMs: start, scenario: SCENARIO_ID });
     console.log('scenario anchor set (Prometheus running; its data is kept)');
     return;
   }
-  // Data without an anchor (or an anchor without data) cannot be continued consistently: start over.
+  // Data without an anchor (or an anchor without data, or of another scenario) cannot be continued: start over.
   rmSync(tsdbDir, { recursive: true, force: true });
   rmSync(join(anchorFile, '..', 'filled-until.json'), { force: true });
-  const now = Date.now();
-  writeJsonAtomic(anchorFile, { seedTimeMs: now });
-  console.log(`scenario anchor set: ${new Date(now).toISOString()} (fresh TSDB)`);
+  writeJsonAtomic(anchorFile, { seedTimeMs: start, scenario: SCENARIO_ID });
+  const from = kubeAligned ? ' (the Kubernetes seed time)' : '';
+  console.log(`scenario anchor set: ${new Date(start).toISOString()}${from} (fresh TSDB)`);
 }
 
 function genConfig(outFile: string, rulesFile: string): void {
@@ -238,7 +256,7 @@ function markFilled(filledFile: string): void {
 /** Messages with absolute times for the ntfy stand-in; an existing seed time is kept (fixed from up to down). */
 function ntfySeed(seedFile: string, infoFile: string, tokenFile: string): void {
   const existing = readJson<{ seedTimeMs: number }>(infoFile);
-  const seedTimeMs = typeof existing?.seedTimeMs === 'number' ? existing.seedTimeMs : Date.now();
+  const seedTimeMs = typeof existing?.seedTimeMs === 'number' ? existing.seedTimeMs : scenarioTimeMs();
   const seedSec = Math.floor(seedTimeMs / 1000);
   const messages = [...NTFY_MESSAGES]
     .sort((a, b) => b.ageSeconds - a.ageSeconds)
@@ -284,17 +302,29 @@ async function getJson<T>(url: string, init?: RequestInit): Promise<T> {
   return JSON.parse(text) as T;
 }
 
+function sameMatchers(s: AmSilence): boolean {
+  return (
+    s.matchers.length === SILENCE.matchers.length &&
+    SILENCE.matchers.every((m) =>
+      s.matchers.some((x) => x.name === m.name && x.value === m.value && x.isRegex === m.isRegex),
+    )
+  );
+}
+
 async function ensureSilence(amUrl: string): Promise<void> {
   const silences = await getJson<AmSilence[]>(`${amUrl}/api/v2/silences`);
-  const same = silences.find(
-    (s) =>
-      s.status.state === 'active' &&
-      s.createdBy === SILENCE.createdBy &&
-      s.matchers.length === SILENCE.matchers.length &&
-      SILENCE.matchers.every((m) =>
-        s.matchers.some((x) => x.name === m.name && x.value === m.value && x.isRegex === m.isRegex),
-      ),
-  );
+  const ours = silences.filter((s) => s.status.state === 'active' && s.createdBy === SILENCE.createdBy);
+  // Silences an earlier scenario of this sandbox created would mute alerts this one expects.
+  for (const s of ours.filter((x) => !sameMatchers(x))) {
+    const res = await fetch(`${amUrl}/api/v2/silence/${encodeURIComponent(s.id)}`, {
+      method: 'DELETE',
+      signal: AbortSignal.timeout(5000),
+    });
+    if (!res.ok)
+      throw new Error(`DELETE silence ${s.id}: HTTP ${res.status}: ${(await res.text()).slice(0, 300)}`);
+    console.log(`silence ${s.id} expired (not this scenario's)`);
+  }
+  const same = ours.find(sameMatchers);
   if (same) {
     console.log(`silence ${same.id} active`);
     return;
@@ -336,12 +366,19 @@ function describe(f: AlertFixture): string {
     .join('')}}`;
 }
 
-/** What is still missing in Prometheus and Alertmanager compared with ALERTS (empty: all visible). */
+/** What is still missing in Prometheus and Alertmanager compared with expectedAlerts (empty: all visible). */
 async function alertGaps(promUrl: string, amUrl: string): Promise<string[]> {
   const gaps: string[] = [];
+  // Certificates enter the expiry window as the scenario ages.
+  let elapsedSec = 0;
+  try {
+    elapsedSec = Math.max(0, (Date.now() - readSeedInfo('prometheus').seedTimeMs) / 1000);
+  } catch {
+    // No anchor file (Prometheus data elsewhere): a fresh scenario.
+  }
   const prom = await getJson<{ data: { alerts: PromAlert[] } }>(`${promUrl}/api/v1/alerts`);
   const am = await getJson<AmAlert[]>(`${amUrl}/api/v2/alerts`);
-  for (const f of ALERTS) {
+  for (const f of expectedAlerts(elapsedSec)) {
     const p = prom.data.alerts.find((a) => matches(f, a.labels));
     if (!p || p.state !== f.promState)
       gaps.push(`prometheus: ${describe(f)} ${p ? p.state : 'absent'} (want ${f.promState})`);

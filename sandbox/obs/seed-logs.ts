@@ -1,18 +1,19 @@
 /**
  * Seeds the Loki stand-in through its push API with LOG_STREAMS from fixtures.ts (deterministic lines, times
  * relative to the seed time). The seed time is kept in <info-file> from `up` to `down`, so re-seeding a restarted
- * stand-in reproduces exactly the same entries.
+ * stand-in reproduces exactly the same entries; a first seed starts at the Kubernetes seed time when that is
+ * recent (scenarioTimeMs), so a log line "7 min before the seed" is the pod's termination of the cluster's seed.
  *
  *   node sandbox/obs/seed-logs.ts http://127.0.0.1:13100 .sandbox/data/loki/seed-info.json
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { entryTimestampNs, LOG_STREAMS } from './fixtures.ts';
+import { entryTimestampNs, LOG_STREAMS, scenarioTimeMs } from './fixtures.ts';
 
 async function main(): Promise<void> {
   const [url, infoFile] = process.argv.slice(2);
   if (!url || !infoFile) throw new Error('usage: seed-logs.ts <loki-url> <seed-info.json>');
-  let seedTimeMs = Date.now();
+  let seedTimeMs = scenarioTimeMs();
   if (existsSync(infoFile)) {
     const info = JSON.parse(readFileSync(infoFile, 'utf8')) as { seedTimeMs?: number };
     if (typeof info.seedTimeMs === 'number') seedTimeMs = info.seedTimeMs;

@@ -9,9 +9,11 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBackend, stopBackend } from '../../sandbox/control.ts';
 import {
-  ALERTS,
+  type AlertFixture,
+  CRASH_LOOP,
   DEPLOYMENTS,
   entryTimestampNs,
+  expectedAlerts,
   FILESYSTEMS,
   LOG_STREAMS,
   LOKI_DEFAULT_TENANT,
@@ -21,9 +23,12 @@ import {
   NTFY_MESSAGES,
   NTFY_SECRET,
   NTFY_TOKEN,
+  NTFY_TOPICS,
   OOM_LINE,
+  OOM_MESSAGE,
   QUOTES_LINE,
   readSeedInfo,
+  SCRAPE_TARGETS,
   SECRET_PASSWORD_LINE,
 } from '../../sandbox/obs/fixtures.ts';
 import { observabilityTools } from '../../src/tools/observability.ts';
@@ -80,6 +85,8 @@ interface Message {
   click?: string;
 }
 
+const [ALERTS_TOPIC, BACKUPS_TOPIC] = NTFY_TOPICS;
+
 /** The ntfy stand-in requires its token on every topic (access control on, like a real deployment). */
 const SANDBOX_ENV: Record<string, string> = { NTFY_TOKEN };
 
@@ -128,12 +135,27 @@ function upstreamRequests(s: TestServer, backend: string): Promise<number> {
 // -------------------------------------------------------------------------------------------------------------
 
 describe('get_alerts', () => {
-  const active = ALERTS.filter((a) => a.amState === 'active');
-  const key = (a: { alertname: string; severity?: string }) => `${a.alertname}/${a.severity ?? 'none'}`;
+  /** The alerts expected now (a certificate enters the expiry window as the scenario ages). */
+  let alerts: AlertFixture[];
+  let active: AlertFixture[];
+  /** The fixture an item is, by name, severity and identifying labels; several alerts share a name. */
+  const fixtureOf = (i: AlertItem): AlertFixture | undefined =>
+    alerts.find(
+      (a) =>
+        a.alertname === i.alertname &&
+        a.severity === (i.severity ?? 'none') &&
+        Object.entries(a.labels).every(([k, v]) => i.labels?.[k] === v),
+    );
+  const key = (a: AlertFixture): string => `${a.alertname}/${a.severity}/${JSON.stringify(a.labels)}`;
+  const keys = (items: AlertItem[]): string[] =>
+    items.map((i) => (fixtureOf(i) ? key(fixtureOf(i)!) : `?${i.alertname}`)).sort();
+  const keysOf = (fixtures: AlertFixture[]): string[] => fixtures.map(key).sort();
   let all: ListOut<AlertItem, { bySeverity: Record<string, number>; byState: Record<string, number> }>;
 
   beforeAll(async () => {
-    const expected = ALERTS.filter((a) => a.amState).length;
+    alerts = expectedAlerts((Date.now() - readSeedInfo('prometheus').seedTimeMs) / 1000);
+    active = alerts.filter((a) => a.amState === 'active');
+    const expected = alerts.filter((a) => a.amState).length;
     all = ok(
       await callUntil(
         'get_alerts',
@@ -145,9 +167,9 @@ describe('get_alerts', () => {
 
   it('lists the firing alerts with severity and summary', async () => {
     const out = ok<ListOut<AlertItem>>(await call('get_alerts', {}));
-    expect(out.items.map(key).sort()).toEqual(active.map(key).sort());
+    expect(keys(out.items)).toEqual(keysOf(active));
     for (const a of active) {
-      const got = out.items.find((i) => key(i) === key(a));
+      const got = out.items.find((i) => fixtureOf(i) === a);
       expect(got?.summary).toBe(a.summary);
       expect(got?.state).toBe('active');
       expect(got?.labels).toMatchObject(a.labels);
@@ -161,17 +183,17 @@ describe('get_alerts', () => {
   });
 
   it('leaves the silenced alert out unless asked for', async () => {
-    const silenced = ALERTS.find((a) => a.suppressedBy === 'silence')!;
+    const silenced = alerts.find((a) => a.suppressedBy === 'silence')!;
     const byDefault = ok<ListOut<AlertItem>>(await call('get_alerts', {}));
-    expect(byDefault.items.some((i) => i.alertname === silenced.alertname)).toBe(false);
+    expect(byDefault.items.some((i) => fixtureOf(i) === silenced)).toBe(false);
     const asked = ok<ListOut<AlertItem>>(await call('get_alerts', { state: 'silenced' }));
-    expect(asked.items.map((i) => i.alertname)).toEqual([silenced.alertname]);
+    expect(keys(asked.items)).toEqual([key(silenced)]);
     expect(asked.items[0]?.state).toBe('silenced');
     expect(asked.items[0]?.silencedBy?.length).toBe(1);
   });
 
   it('includes inhibited alerts with state all and counts by severity and state', () => {
-    const withState = ALERTS.filter((a) => a.amState);
+    const withState = alerts.filter((a) => a.amState);
     const states: Record<string, number> = {};
     const severities: Record<string, number> = {};
     for (const a of withState) {
@@ -187,38 +209,20 @@ describe('get_alerts', () => {
 
   it('filters by severity', async () => {
     const out = ok<ListOut<AlertItem>>(await call('get_alerts', { severity: 'critical' }));
-    expect(out.items.map(key).sort()).toEqual(
-      active
-        .filter((a) => a.severity === 'critical')
-        .map(key)
-        .sort(),
-    );
+    expect(keys(out.items)).toEqual(keysOf(active.filter((a) => a.severity === 'critical')));
   });
 
   it('passes Alertmanager matchers and receiver on', async () => {
     const byMatcher = ok<ListOut<AlertItem>>(await call('get_alerts', { filter: ['alertname=~"Kube.*"'] }));
-    expect(byMatcher.items.map(key).sort()).toEqual(
-      active
-        .filter((a) => a.alertname.startsWith('Kube'))
-        .map(key)
-        .sort(),
-    );
+    expect(keys(byMatcher.items)).toEqual(keysOf(active.filter((a) => a.alertname.startsWith('Kube'))));
     const braced = ok<ListOut<AlertItem>>(
       await call('get_alerts', { filter: ['{alertname=~"Kube.*", severity="warning"}'] }),
     );
-    expect(braced.items.map(key).sort()).toEqual(
-      active
-        .filter((a) => a.alertname.startsWith('Kube') && a.severity === 'warning')
-        .map(key)
-        .sort(),
+    expect(keys(braced.items)).toEqual(
+      keysOf(active.filter((a) => a.alertname.startsWith('Kube') && a.severity === 'warning')),
     );
     const byReceiver = ok<ListOut<AlertItem>>(await call('get_alerts', { receiver: 'critical' }));
-    expect(byReceiver.items.map(key).sort()).toEqual(
-      active
-        .filter((a) => a.receiver === 'critical')
-        .map(key)
-        .sort(),
-    );
+    expect(keys(byReceiver.items)).toEqual(keysOf(active.filter((a) => a.receiver === 'critical')));
   });
 
   it('cuts the list at limit and says so', async () => {
@@ -251,7 +255,10 @@ describe('query_logs', () => {
 
   it('returns the seeded lines of a LogQL query newest first, labels once per stream', async () => {
     const stream = LOG_STREAMS.find(
-      (s) => s.labels.pod?.startsWith('api-') && !s.entries.some((e) => e.line === LONG_LINE),
+      (s) =>
+        s.tenant === LOKI_DEFAULT_TENANT &&
+        s.labels.pod === CRASH_LOOP.pod.name &&
+        !s.entries.some((e) => e.line === LONG_LINE),
     )!;
     const q = `{namespace="${stream.labels.namespace}",pod="${stream.labels.pod}"}`;
     const out = ok<ListOut<LogLine> & { streams: Record<string, string>[] }>(
@@ -271,22 +278,23 @@ describe('query_logs', () => {
   });
 
   it('builds the selector and line filter from namespace, pod, container and contains', async () => {
-    const payments = LOG_STREAMS.find((s) => s.labels.app === 'payments-api')!;
+    const crashing = LOG_STREAMS.find((s) => s.labels.pod === CRASH_LOOP.pod.name)!;
     const out = ok<ListOut<LogLine, { query: string }>>(
       await call('query_logs', {
-        namespace: payments.labels.namespace,
-        pod: payments.labels.pod,
-        container: payments.labels.container,
-        contains: 'out of memory',
+        namespace: crashing.labels.namespace,
+        pod: crashing.labels.pod,
+        container: crashing.labels.container,
+        contains: OOM_MESSAGE,
         ...window,
         limit: 1000,
       }),
     );
-    const expected = payments.entries.filter((e) => e.line.includes('out of memory'));
+    const expected = crashing.entries.filter((e) => e.line.includes(OOM_MESSAGE));
+    expect(expected.length).toBeGreaterThan(0);
     expect(out.items.length).toBe(expected.length);
     expect(out.items.every((i) => i.line === OOM_LINE)).toBe(true);
     expect(out.summary.query).toBe(
-      `{namespace="${payments.labels.namespace}",pod="${payments.labels.pod}",container="${payments.labels.container}"} |= "out of memory"`,
+      `{namespace="${crashing.labels.namespace}",pod="${crashing.labels.pod}",container="${crashing.labels.container}"} |= "${OOM_MESSAGE}"`,
     );
   });
 
@@ -323,7 +331,8 @@ describe('query_logs', () => {
   });
 
   it('says when more lines exist than limit', async () => {
-    const out = ok<ListOut<LogLine>>(await call('query_logs', { namespace: 'apps', ...window, limit: 5 }));
+    const namespace = CRASH_LOOP.pod.namespace;
+    const out = ok<ListOut<LogLine>>(await call('query_logs', { namespace, ...window, limit: 5 }));
     expect(out).toMatchObject({ returned: 5, truncated: true, total: null });
     expect(out.hint).toMatch(/More than 5 lines/);
   });
@@ -332,26 +341,29 @@ describe('query_logs', () => {
     const other = LOG_STREAMS.filter((s) => s.tenant === LOKI_OTHER_TENANT);
     const s = await startServer({ env: { ...SANDBOX_ENV, LOKI_TENANT: LOKI_OTHER_TENANT } });
     try {
-      const out = ok<ListOut<LogLine>>(
-        await s.call('query_logs', { namespace: other[0]!.labels.namespace!, ...window, limit: 1000 }),
-      );
-      expect(out.items.length).toBe(other.reduce((n, st) => n + st.entries.length, 0));
+      const namespace = other[0]!.labels.namespace!;
+      const out = ok<ListOut<LogLine>>(await s.call('query_logs', { namespace, ...window, limit: 1000 }));
+      const inWindow = other
+        .filter((st) => st.labels.namespace === namespace)
+        .reduce((n, st) => n + st.entries.filter((e) => e.ageSeconds <= 30 * 3600).length, 0);
+      expect(out.items.length).toBe(inWindow);
     } finally {
       await s.close();
     }
   });
 
   it('returns metric LogQL as compact series', async () => {
+    const namespace = CRASH_LOOP.pod.namespace;
     const containers = [
       ...new Set(
-        LOG_STREAMS.filter((s) => s.tenant === LOKI_DEFAULT_TENANT && s.labels.namespace === 'apps').map(
+        LOG_STREAMS.filter((s) => s.tenant === LOKI_DEFAULT_TENANT && s.labels.namespace === namespace).map(
           (s) => s.labels.container,
         ),
       ),
     ].sort();
     const out = ok<ListOut<Series, { resultType: string; step: number }>>(
       await call('query_logs', {
-        query: 'sum by (container) (count_over_time({namespace="apps"}[10m]))',
+        query: `sum by (container) (count_over_time({namespace="${namespace}"}[10m]))`,
         ...window,
       }),
     );
@@ -395,7 +407,9 @@ describe('query_logs', () => {
 
 describe('query_metrics', () => {
   it('returns the seeded series of an instant query with labels and value', async () => {
-    const out = ok<ListOut<Series>>(await call('query_metrics', { query: 'kube_deployment_spec_replicas' }));
+    const out = ok<ListOut<Series>>(
+      await call('query_metrics', { query: 'kube_deployment_spec_replicas', limit: DEPLOYMENTS.length }),
+    );
     expect(out.total).toBe(DEPLOYMENTS.length);
     for (const d of DEPLOYMENTS) {
       const s = out.items.find((i) => i.labels.namespace === d.namespace && i.labels.deployment === d.name);
@@ -439,8 +453,10 @@ describe('query_metrics', () => {
   });
 
   it('says when more series exist than limit', async () => {
-    // node-exporter of a NotReady node is not scraped, so only ready nodes have filesystem series now.
-    const live = FILESYSTEMS.filter((f) => NODES.find((n) => n.name === f.node)?.ready).length;
+    // Only nodes with a node-exporter target (where the agent runs) have filesystem series.
+    const live = FILESYSTEMS.filter((f) =>
+      SCRAPE_TARGETS.some((t) => t.kind === 'node' && t.node === f.node && !t.broken),
+    ).length;
     const out = ok<ListOut<Series>>(
       await call('query_metrics', { query: 'node_filesystem_avail_bytes', limit: 2 }),
     );
@@ -473,13 +489,12 @@ describe('get_notifications', () => {
   });
 
   it('returns the messages of a topic since a time, newest first', async () => {
-    // 25 h sits between seeded ages (23 h and 30 h), so the cut never lands on a message.
+    // No message is seeded within a minute of the cut, so it never lands on one.
+    expect(NTFY_MESSAGES.filter((m) => Math.abs(m.ageSeconds - 25 * 3600) < 60)).toEqual([]);
     const out = ok<ListOut<Message>>(
-      await call('get_notifications', { topic: 'homelab-alerts', since: sinceAge(25) }),
+      await call('get_notifications', { topic: ALERTS_TOPIC, since: sinceAge(25) }),
     );
-    expect(ids(out.items)).toEqual(
-      ids(newestFirst('homelab-alerts').filter((m) => m.ageSeconds <= 25 * 3600)),
-    );
+    expect(ids(out.items)).toEqual(ids(newestFirst(ALERTS_TOPIC).filter((m) => m.ageSeconds <= 25 * 3600)));
     const first = out.items[0]!;
     const fixture = NTFY_MESSAGES.find((m) => m.id === first.id)!;
     expect(first).toMatchObject({
@@ -491,16 +506,16 @@ describe('get_notifications', () => {
 
   it('filters by minimum priority', async () => {
     const out = ok<ListOut<Message>>(
-      await call('get_notifications', { topic: 'homelab-alerts', since: 'all', minPriority: 5 }),
+      await call('get_notifications', { topic: ALERTS_TOPIC, since: 'all', minPriority: 5 }),
     );
-    expect(ids(out.items)).toEqual(ids(newestFirst('homelab-alerts').filter((m) => m.priority === 5)));
+    expect(ids(out.items)).toEqual(ids(newestFirst(ALERTS_TOPIC).filter((m) => m.priority === 5)));
     expect(out.items.every((m) => m.priorityName === 'max')).toBe(true);
   });
 
   it('filters by tags', async () => {
     const out = ok<ListOut<Message>>(
       await call('get_notifications', {
-        topic: 'homelab-alerts,backups',
+        topic: NTFY_TOPICS.join(','),
         since: 'all',
         tags: ['floppy_disk', 'warning'],
       }),
@@ -513,7 +528,7 @@ describe('get_notifications', () => {
 
   it('reads several topics at once, newest first', async () => {
     const out = ok<ListOut<Message>>(
-      await call('get_notifications', { topic: 'homelab-alerts,backups', since: 'all', limit: 500 }),
+      await call('get_notifications', { topic: NTFY_TOPICS.join(','), since: 'all', limit: 500 }),
     );
     expect(ids(out.items)).toEqual(ids([...NTFY_MESSAGES].sort((a, b) => a.ageSeconds - b.ageSeconds)));
   });
@@ -530,16 +545,16 @@ describe('get_notifications', () => {
 
   it('says when more messages exist than limit', async () => {
     const out = ok<ListOut<Message>>(
-      await call('get_notifications', { topic: 'backups', since: 'all', limit: 2 }),
+      await call('get_notifications', { topic: BACKUPS_TOPIC, since: 'all', limit: 2 }),
     );
-    expect(out).toMatchObject({ returned: 2, truncated: true, total: newestFirst('backups').length });
+    expect(out).toMatchObject({ returned: 2, truncated: true, total: newestFirst(BACKUPS_TOPIC).length });
   });
 
   it('reads the default topic from config', async () => {
-    const s = await startServer({ env: { ...SANDBOX_ENV, NTFY_DEFAULT_TOPIC: 'backups' } });
+    const s = await startServer({ env: { ...SANDBOX_ENV, NTFY_DEFAULT_TOPIC: BACKUPS_TOPIC } });
     try {
       const out = ok<ListOut<Message>>(await s.call('get_notifications', { since: 'all' }));
-      expect(ids(out.items)).toEqual(ids(newestFirst('backups')));
+      expect(ids(out.items)).toEqual(ids(newestFirst(BACKUPS_TOPIC)));
     } finally {
       await s.close();
     }
@@ -561,8 +576,8 @@ describe('get_notifications', () => {
 const PROBES = {
   prometheus: ['query_metrics', { query: 'up' }, 'Prometheus', '/api/v1/query'],
   alertmanager: ['get_alerts', {}, 'Alertmanager', '/api/v2/alerts'],
-  loki: ['query_logs', { namespace: 'apps', limit: 1 }, 'Loki', '/loki/api/v1/query_range'],
-  ntfy: ['get_notifications', { topic: 'backups', limit: 1 }, 'ntfy', '/backups/json'],
+  loki: ['query_logs', { namespace: CRASH_LOOP.pod.namespace, limit: 1 }, 'Loki', '/loki/api/v1/query_range'],
+  ntfy: ['get_notifications', { topic: BACKUPS_TOPIC, limit: 1 }, 'ntfy', `/${BACKUPS_TOPIC}/json`],
 } as const;
 type Backend = keyof typeof PROBES;
 const BACKENDS = Object.keys(PROBES) as Backend[];
