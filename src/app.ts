@@ -4,6 +4,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { createAuthenticator } from './auth/index.ts';
 import { metricsAuthorizer } from './auth/tokens.ts';
 import { type Clients, closeClients, createClients } from './clients/index.ts';
+import { PodCache } from './clients/pod-cache.ts';
 import { type Config, ConfigError } from './config.ts';
 import { createLogger, type Logger } from './log.ts';
 import { ToolRegistry } from './mcp/registry.ts';
@@ -15,6 +16,7 @@ import { healthPlugin } from './plugins/health.ts';
 import { mcpPlugin } from './plugins/mcp.ts';
 import { metricsPlugin } from './plugins/metrics.ts';
 import { securityPlugin } from './plugins/security.ts';
+import { podRecord } from './tools/core/pods.ts';
 import { allTools } from './tools/index.ts';
 
 export interface AppOverrides {
@@ -51,6 +53,12 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   }
   const metrics = overrides.metrics ?? createMetrics();
   const clients = overrides.clients ?? createClients(config, metrics);
+  if (!overrides.clients && config.kube.podCache)
+    clients.podCache = new PodCache(clients.kube, {
+      project: podRecord,
+      log: log.child({ component: 'pod-cache' }),
+      maxPods: config.kube.podCacheMax,
+    });
   const registry = new ToolRegistry(overrides.tools ?? allTools, { config, clients, metrics, log });
   const handler = createMcpEndpoint(registry);
 
@@ -71,6 +79,11 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     await guarded.register(securityPlugin, { config });
     if (authenticator) await guarded.register(authPlugin, { authenticator });
     await guarded.register(mcpPlugin, { handler, maxBodyBytes: config.limits.maxBodyBytes });
+  });
+  // The pod cache syncs in the background once the app starts; readiness does not wait for it (tools read from
+  // the API server until it has synced).
+  fastify.addHook('onReady', async () => {
+    clients.podCache?.start();
   });
   fastify.addHook('onClose', async () => {
     await handler.close();

@@ -151,6 +151,18 @@ export const SETTINGS = [
     help: 'kubeconfig context (default: current).',
   },
   {
+    env: 'KUBE_POD_CACHE',
+    schema: bool,
+    default: 'true',
+    help: 'Keep a watch-backed cache of projected pods so get_pods and pod counts answer from memory (needs list and watch on pods cluster-wide; until it has synced, and when it cannot, tools read from the API server).',
+  },
+  {
+    env: 'KUBE_POD_CACHE_MAX',
+    schema: int(1, 100_000),
+    default: '50000',
+    help: 'Most pods the cache holds (under 1 KB of memory each); with more, it turns itself off and tools read from the API server.',
+  },
+  {
     env: 'PROMETHEUS_URL',
     schema: url.optional(),
     help: 'Prometheus base URL, e.g. http://prometheus:9090.',
@@ -244,7 +256,13 @@ export interface Config {
     backendMaxResponseBytes: number;
   };
   redactSecrets: boolean;
-  kube: { timeoutMs: number; context?: string };
+  kube: {
+    timeoutMs: number;
+    context?: string;
+    /** Watch-backed pod cache: on/off and the most pods it holds. */
+    podCache: boolean;
+    podCacheMax: number;
+  };
   backends: Record<BackendName, BackendConfig>;
   ntfyDefaultTopic?: string;
   logLevel: string;
@@ -408,7 +426,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
       backendMaxResponseBytes: num('BACKEND_MAX_RESPONSE_BYTES'),
     },
     redactSecrets: v.MCP_REDACT_SECRETS as boolean,
-    kube: { timeoutMs: num('KUBE_TIMEOUT_MS'), context: str('KUBE_CONTEXT') },
+    kube: {
+      timeoutMs: num('KUBE_TIMEOUT_MS'),
+      context: str('KUBE_CONTEXT'),
+      podCache: v.KUBE_POD_CACHE as boolean,
+      podCacheMax: num('KUBE_POD_CACHE_MAX'),
+    },
     backends: {
       prometheus: backend('prometheus'),
       alertmanager: backend('alertmanager'),

@@ -1,11 +1,15 @@
 import type { BackendName, Config } from '../config.ts';
 import type { Metrics } from '../metrics.ts';
+import type { PodRecord } from '../tools/core/pods.ts';
 import { HttpBackend } from './http.ts';
 import { KubeClient } from './kube.ts';
+import type { PodCache } from './pod-cache.ts';
 
 /** Every backend client; the only code that does I/O. */
 export interface Clients {
   kube: KubeClient;
+  /** Watch-backed pod cache, when enabled (app.ts starts and stops it). */
+  podCache?: PodCache<PodRecord>;
   prometheus: HttpBackend;
   alertmanager: HttpBackend;
   loki: HttpBackend;
@@ -27,5 +31,7 @@ export function createClients(config: Config, metrics: Metrics): Clients {
 }
 
 export async function closeClients(clients: Clients): Promise<void> {
+  // The cache's watch holds a connection of the kube client's pool: end it first.
+  await clients.podCache?.stop();
   await clients.kube.close();
 }

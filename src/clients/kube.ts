@@ -32,6 +32,31 @@ export class KubeApiError extends UpstreamError {
   }
 }
 
+/** One event of a watch stream: ADDED, MODIFIED, DELETED, BOOKMARK (only a new resourceVersion) or ERROR (a Status). */
+export interface WatchEvent<T = unknown> {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
+  object: T;
+}
+
+/** Splits a watch response body into its newline-delimited JSON events, holding at most one partial line. */
+async function* watchEvents<T>(body: ReadableStream<Uint8Array> | null): AsyncGenerator<WatchEvent<T>> {
+  if (!body) return;
+  const decoder = new TextDecoder();
+  let buf = '';
+  for await (const chunk of body) {
+    buf += decoder.decode(chunk, { stream: true });
+    let start = 0;
+    for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n', start)) {
+      const line = buf.slice(start, nl);
+      start = nl + 1;
+      if (line.trim()) yield JSON.parse(line) as WatchEvent<T>;
+    }
+    buf = buf.slice(start);
+  }
+  const rest = (buf + decoder.decode()).trim();
+  if (rest) yield JSON.parse(rest) as WatchEvent<T>;
+}
+
 export interface KubeGetOptions {
   query?: Record<string, string | number | boolean | undefined>;
   signal?: AbortSignal;
@@ -77,7 +102,9 @@ export class KubeClient {
       }
     } catch (err) {
       // A missing or broken kubeconfig is a configuration problem, reported like any other bad setting.
-      const source = inCluster ? 'in-cluster service account' : `kubeconfig ${env.KUBECONFIG ?? '~/.kube/config'}`;
+      const source = inCluster
+        ? 'in-cluster service account'
+        : `kubeconfig ${env.KUBECONFIG ?? '~/.kube/config'}`;
       throw new ConfigError([`Kubernetes access: cannot load ${source}: ${(err as Error).message}`]);
     }
     return new KubeClient(kc, inCluster, config.kube.timeoutMs, metrics);
@@ -170,6 +197,67 @@ export class KubeClient {
       this.metrics.upstreamRequests.inc({ backend: 'kubernetes', status_class: statusClass(outcome) });
       this.metrics.upstreamDuration.observe({ backend: 'kubernetes' }, (performance.now() - started) / 1000);
     }
+  }
+
+  /**
+   * Opens a watch (`?watch=1`) on a collection and yields its events as they arrive: the API server streams one
+   * JSON object per line over a long-lived response. Only the response headers are bound by the request timeout;
+   * the stream lasts until the server ends it (`timeoutSeconds`), `opts.signal` aborts it, or the connection
+   * fails (the iterator then throws). A non-2xx answer throws KubeApiError before any event.
+   */
+  async watch<T = unknown>(path: string, opts: KubeGetOptions = {}): Promise<AsyncGenerator<WatchEvent<T>>> {
+    const u = new URL(this.server + path);
+    const query: Record<string, string | number | boolean | undefined> = { ...opts.query, watch: 1 };
+    for (const [k, v] of Object.entries(query))
+      if (v !== undefined && v !== '') u.searchParams.set(k, String(v));
+    const shown = `${u.origin}${u.pathname}`;
+    const headersDue = new AbortController();
+    const timer = setTimeout(() => headersDue.abort(), this.timeoutMs);
+    const signal = opts.signal ? AbortSignal.any([opts.signal, headersDue.signal]) : headersDue.signal;
+    const started = performance.now();
+    let outcome: number | string = 'error';
+    let res: Awaited<ReturnType<typeof undiciFetch>>;
+    try {
+      const { dispatcher, headers } = await this.authState();
+      res = await undiciFetch(u, { headers: { ...headers, accept: 'application/json' }, dispatcher, signal });
+      outcome = res.status;
+      if (res.status < 200 || res.status >= 300) {
+        const text = await res.text();
+        let reason = res.statusText;
+        let message = excerpt(text);
+        try {
+          const status = JSON.parse(text) as { reason?: string; message?: string };
+          reason = status.reason ?? reason;
+          message = status.message ?? message;
+        } catch {
+          // not a Status object; keep the excerpt
+        }
+        throw new KubeApiError(res.status, reason, message, shown);
+      }
+    } catch (err) {
+      if (err instanceof UpstreamError) throw err;
+      if (headersDue.signal.aborted) {
+        outcome = 'timeout';
+        throw new UpstreamError(
+          `Kubernetes API at ${this.server} did not answer within ${this.timeoutMs} ms (watch ${u.pathname}).`,
+          { backend: 'kubernetes', url: shown },
+        );
+      }
+      if (opts.signal?.aborted) {
+        outcome = 'cancelled';
+        throw new UpstreamError('Kubernetes watch cancelled', { backend: 'kubernetes', url: shown });
+      }
+      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+      throw new UpstreamError(
+        `Kubernetes API is unreachable at ${this.server}: ${cause?.code ?? cause?.message ?? (err as Error).message}`,
+        { backend: 'kubernetes', url: shown },
+      );
+    } finally {
+      clearTimeout(timer);
+      this.metrics.upstreamRequests.inc({ backend: 'kubernetes', status_class: statusClass(outcome) });
+      this.metrics.upstreamDuration.observe({ backend: 'kubernetes' }, (performance.now() - started) / 1000);
+    }
+    return watchEvents<T>(res.body);
   }
 
   /** The API server's `/version`. */

@@ -37,6 +37,10 @@ export async function healthPlugin(app: FastifyInstance, opts: { clients: Client
       backends[name] = rest[i]!;
     });
     const ready = kubernetes!.ok;
-    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', backends });
+    // Informational: readiness never waits for the pod cache (tools read from the API server until it syncs).
+    const podCache = clients.podCache?.status();
+    return reply
+      .code(ready ? 200 : 503)
+      .send({ status: ready ? 'ready' : 'not ready', backends, ...(podCache ? { podCache } : {}) });
   });
 }

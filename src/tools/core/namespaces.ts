@@ -57,6 +57,12 @@ export const getNamespaces = defineTool({
     const errors: { part: string; error: string }[] = [];
     if (args.pods) {
       await mapLimit(items, COUNT_CONCURRENCY, async (ns) => {
+        // The pod cache, when synced, knows every namespace's pods without a request.
+        const cached = ctx.clients.podCache?.snapshot(ns.name);
+        if (cached) {
+          ns.pods = cached.length;
+          return;
+        }
         try {
           ns.pods = await countObjects(
             kube,

@@ -10,12 +10,14 @@ import {
   type Raw,
   resourcePath,
 } from '../../clients/kube-core.ts';
+import type { PodCache } from '../../clients/pod-cache.ts';
 import { listOutputSchema, listResult } from '../../mcp/envelope.ts';
 import { CallerError } from '../../mcp/errors.ts';
 import { defineTool } from '../../mcp/tool.ts';
 import { ageOf } from '../../util/duration.ts';
 import { cpuCores, memoryMiB, parseQuantity, percent } from '../../util/quantity.ts';
 import { clip, compact, compareKeys, PARAM } from './page.ts';
+import type { PodRecord } from './pods.ts';
 
 type Node = Raw<V1Node>;
 
@@ -179,11 +181,13 @@ async function nodeMetrics(
 }
 
 /**
- * Non-terminated pods per node, read as a server-side Table (no pod objects, only the Node column), which keeps
- * the cost small on clusters with many pods. Failures are reported, never thrown.
+ * Non-terminated pods per node: from the pod cache when it is synced, else read as a server-side Table (no pod
+ * objects, only the Node column), which keeps the cost small on clusters with many pods. Failures are reported,
+ * never thrown.
  */
 async function podsPerNode(
   kube: KubeClient,
+  cache: PodCache<PodRecord> | undefined,
   name: string | undefined,
   signal: AbortSignal,
 ): Promise<{ counts?: Map<string, number>; error?: string }> {
@@ -191,6 +195,12 @@ async function podsPerNode(
   const add = (node: unknown) => {
     if (typeof node === 'string' && node && node !== '<none>') counts.set(node, (counts.get(node) ?? 0) + 1);
   };
+  const cached = cache?.snapshot();
+  if (cached) {
+    for (const p of cached)
+      if (p.phase !== 'Succeeded' && p.phase !== 'Failed' && (!name || p.nodeName === name)) add(p.nodeName);
+    return { counts };
+  }
   try {
     await listEach<{ cells?: unknown[] } & Raw<V1Pod>>(
       kube,
@@ -261,7 +271,7 @@ export const getNodeStatus = defineTool({
         },
       ),
       nodeMetrics(kube, args.labelSelector, ctx.signal),
-      podsPerNode(kube, args.name, ctx.signal),
+      podsPerNode(kube, ctx.clients.podCache, args.name, ctx.signal),
     ]);
     // Tell "no such node" apart from "the node does not carry these labels".
     if (nodes.length === 0 && args.name) await assertNodeExists(kube, args.name, ctx.signal);

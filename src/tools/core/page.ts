@@ -60,14 +60,16 @@ export interface Page<T> {
 /**
  * One page of `sorted` (ascending by `key`): the items after the cursor, at most `limit` of them and at most
  * max(limit × BYTES_PER_ITEM, MIN_PAGE_BYTES) bytes of JSON (always at least one item), so the default answer
- * stays small however long the names and messages are.
+ * stays small however long the names and messages are. `project`, when given, turns an entry into the item
+ * returned (and measured); only the entries the page looks at are projected.
  */
-export function takePage<T>(
+export function takePage<T, U = T>(
   sorted: readonly T[],
   key: (item: T) => Key,
   limit: number,
   after?: Key,
-): Page<T> {
+  project?: (entry: T) => U,
+): Page<U> {
   let start = 0;
   if (after) {
     // Binary search for the first item whose key is greater than the cursor.
@@ -81,24 +83,24 @@ export function takePage<T>(
     start = lo;
   }
   const budget = Math.max(limit * BYTES_PER_ITEM, MIN_PAGE_BYTES);
-  const items: T[] = [];
+  const items: U[] = [];
   let bytes = 0;
   let cutBySize = false;
   for (let i = start; i < sorted.length && items.length < limit; i++) {
-    const size = JSON.stringify(sorted[i]).length + 1;
+    const item = project ? project(sorted[i]!) : (sorted[i] as unknown as U);
+    const size = JSON.stringify(item).length + 1;
     if (items.length > 0 && bytes + size > budget) {
       cutBySize = true;
       break;
     }
-    items.push(sorted[i]!);
+    items.push(item);
     bytes += size;
   }
-  const last = items.at(-1);
   const more = start + items.length < sorted.length;
   return {
     items,
     start,
-    continue: more && last !== undefined ? encodeCursor(key(last)) : undefined,
+    continue: more && items.length > 0 ? encodeCursor(key(sorted[start + items.length - 1]!)) : undefined,
     cutBySize,
   };
 }

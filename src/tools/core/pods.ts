@@ -9,9 +9,11 @@ import {
   type Raw,
   resourcePath,
 } from '../../clients/kube-core.ts';
+import type { PodCache } from '../../clients/pod-cache.ts';
 import { listOutputSchema, listResult } from '../../mcp/envelope.ts';
 import { defineTool } from '../../mcp/tool.ts';
 import { ageOf } from '../../util/duration.ts';
+import { fieldMatcher, labelMatcher } from '../../util/selectors.ts';
 import { clip, compact, compareKeys, decodeCursor, type Key, PARAM, showing, takePage } from './page.ts';
 
 type Pod = Raw<V1Pod>;
@@ -60,33 +62,39 @@ function allStatuses(pod: Pod): { init: ContainerStatus[]; main: ContainerStatus
 }
 
 /**
- * Whether an operator must look at this pod: phase Failed, Pending or Unknown; running but not ready; a
- * container waiting with an error reason (CrashLoopBackOff, ImagePullBackOff…); or a container that terminated
- * within RECENT_RESTART_MS (restarted recently). Succeeded pods are never problems.
+ * What the pod tools need of a pod, computed once and independent of the time of the call: the pod cache keeps
+ * one per pod (strings and numbers only, no API objects), and a list read projects to it too, so both paths
+ * answer alike. Time-dependent parts (age, "restarted recently") are derived per call by toPodItem().
  */
-export function isProblemPod(pod: Pod, now: number): boolean {
-  const phase = pod.status?.phase ?? 'Unknown';
-  if (phase === 'Succeeded') return false;
-  if (phase !== 'Running') return true;
-  const { init, main } = allStatuses(pod);
-  const containers = pod.spec?.containers?.length ?? main.length;
-  if (main.filter((c) => c.ready).length < containers) return true;
-  if (pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status !== 'True')) return true;
-  for (const c of [...init, ...main]) {
-    const reason = c.state?.waiting?.reason;
-    if (reason && !STARTING.has(reason)) return true;
-    const finished = Date.parse(c.lastState?.terminated?.finishedAt ?? '');
-    if (!Number.isNaN(finished) && now - finished <= RECENT_RESTART_MS) return true;
-  }
-  return false;
+export interface PodRecord {
+  namespace: string;
+  name: string;
+  labels?: Readonly<Record<string, string>>;
+  /** status.phase ('Unknown' when absent, which the API server never leaves it). */
+  phase: string;
+  /** spec.nodeName, '' while unscheduled (as field selectors see it). */
+  nodeName: string;
+  ready: string;
+  restarts: number;
+  waiting?: PodItem['waiting'];
+  lastTermination?: PodItem['lastTermination'];
+  reason?: string;
+  message?: string;
+  terminating?: true;
+  owner?: string;
+  created?: string;
+  /** A problem whatever the time (see isProblemPod). */
+  problem: boolean;
+  /** For a running pod that is otherwise fine: when a container last terminated (epoch ms). */
+  restartedAt?: number;
 }
 
-/** Projects a pod to an operator's columns. */
-export function projectPod(pod: Pod, now: number): PodItem {
+/** Projects a pod to its PodRecord (see isProblemPod for what counts as a problem). */
+export function podRecord(pod: Pod): PodRecord {
   const { init, main } = allStatuses(pod);
   const phase = pod.status?.phase ?? 'Unknown';
   const containers = pod.spec?.containers?.length ?? main.length;
-  const ready = main.filter((c) => c.ready).length;
+  const readyCount = main.filter((c) => c.ready).length;
   const restarts = [...init, ...main].reduce((n, c) => n + (c.restartCount ?? 0), 0);
 
   // Prefer a container waiting on an error over one that is merely starting; init containers first.
@@ -137,25 +145,110 @@ export function projectPod(pod: Pod, now: number): PodItem {
   const owners = pod.metadata?.ownerReferences ?? [];
   const owner = owners.find((o) => o.controller) ?? owners[0];
 
-  return compact({
+  // Problem: phase other than Running (Succeeded never is), unready, or waiting on an error; else, a running pod
+  // is a problem within RECENT_RESTART_MS of its last container termination (judged per call).
+  let problem = phase !== 'Succeeded' && phase !== 'Running';
+  let restartedAt: number | undefined;
+  if (phase === 'Running') {
+    problem =
+      readyCount < containers ||
+      Boolean(pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status !== 'True')) ||
+      [...init, ...main].some((c) => {
+        const r = c.state?.waiting?.reason;
+        return Boolean(r) && !STARTING.has(r!);
+      });
+    if (!problem)
+      for (const c of [...init, ...main]) {
+        const finished = Date.parse(c.lastState?.terminated?.finishedAt ?? '');
+        if (!Number.isNaN(finished) && (restartedAt === undefined || finished > restartedAt))
+          restartedAt = finished;
+      }
+  }
+  const labels = pod.metadata?.labels;
+  // Every field is always present (undefined when empty): one object shape for all records keeps them small.
+  return {
     namespace: pod.metadata?.namespace ?? '',
     name: pod.metadata?.name ?? '',
+    labels: labels && Object.keys(labels).length > 0 ? labels : undefined,
     phase,
-    ready: `${ready}/${containers}`,
+    nodeName: pod.spec?.nodeName ?? '',
+    ready: `${readyCount}/${containers}`,
     restarts,
-    problem: isProblemPod(pod, now),
     waiting,
     lastTermination: last,
     reason,
     message,
-    terminating: Boolean(pod.metadata?.deletionTimestamp),
-    node: pod.spec?.nodeName || undefined,
+    terminating: pod.metadata?.deletionTimestamp ? true : undefined,
     owner: owner ? `${owner.kind}/${owner.name}` : undefined,
-    age: ageOf(pod.metadata?.creationTimestamp, now),
+    created: pod.metadata?.creationTimestamp || undefined,
+    problem,
+    restartedAt,
+  };
+}
+
+/** Whether the pod behind `rec` is a problem at `now` (see isProblemPod). */
+export function isProblemAt(rec: PodRecord, now: number): boolean {
+  return rec.problem || (rec.restartedAt !== undefined && now - rec.restartedAt <= RECENT_RESTART_MS);
+}
+
+/** The item get_pods returns for a record at `now`. */
+export function toPodItem(rec: PodRecord, now: number): PodItem {
+  return compact({
+    namespace: rec.namespace,
+    name: rec.name,
+    phase: rec.phase,
+    ready: rec.ready,
+    restarts: rec.restarts,
+    problem: isProblemAt(rec, now),
+    waiting: rec.waiting,
+    lastTermination: rec.lastTermination,
+    reason: rec.reason,
+    message: rec.message,
+    terminating: rec.terminating,
+    node: rec.nodeName || undefined,
+    owner: rec.owner,
+    age: ageOf(rec.created, now),
   });
 }
 
-const podKey = (p: PodItem): Key => [p.namespace, p.name];
+/**
+ * Whether an operator must look at this pod: phase Failed, Pending or Unknown; running but not ready; a
+ * container waiting with an error reason (CrashLoopBackOff, ImagePullBackOff…); or a container that terminated
+ * within RECENT_RESTART_MS (restarted recently). Succeeded pods are never problems.
+ */
+export function isProblemPod(pod: Pod, now: number): boolean {
+  return isProblemAt(podRecord(pod), now);
+}
+
+/** Projects a pod to an operator's columns. */
+export function projectPod(pod: Pod, now: number): PodItem {
+  return toPodItem(podRecord(pod), now);
+}
+
+const recordKey = (r: PodRecord): Key => [r.namespace, r.name];
+
+/** The pod fields a field selector may name that a PodRecord can answer; others go to the API server. */
+const RECORD_FIELDS: Readonly<Record<string, (r: PodRecord) => string>> = {
+  'metadata.name': (r) => r.name,
+  'metadata.namespace': (r) => r.namespace,
+  'spec.nodeName': (r) => r.nodeName,
+  'status.phase': (r) => r.phase,
+};
+
+/**
+ * The matching records from the pod cache, sorted by namespace/name, or undefined when the cache cannot answer
+ * (absent, not synced, or a selector it cannot evaluate exactly): the caller then lists from the API server.
+ */
+export function cachedPods(
+  cache: PodCache<PodRecord> | undefined,
+  filter: { namespace?: string; labelSelector?: string; fieldSelector?: string },
+): PodRecord[] | undefined {
+  const byLabels = labelMatcher(filter.labelSelector);
+  const byFields = fieldMatcher(filter.fieldSelector, RECORD_FIELDS);
+  if (!byLabels || !byFields) return undefined;
+  const records = cache?.snapshot(filter.namespace);
+  return records?.filter((r) => byLabels(r.labels) && byFields(r));
+}
 
 const summary = z.object({ byPhase: z.record(z.string(), z.number()), problems: z.number() });
 
@@ -185,40 +278,50 @@ export const getPods = defineTool({
     if (args.node) checkName(args.node, 'node');
     const after = args.continue ? decodeCursor(args.continue, 'get_pods') : undefined;
     const phase = args.status !== 'all' && args.status !== 'problem' ? args.status : undefined;
-    // Node and phase filters run in the API server; only "problem" is judged here.
+    // Node and phase filters run as field selectors (in the API server or the cache); "problem" is judged here.
     const fieldSelector = joinSelectors(
       args.fieldSelector,
       args.node && `spec.nodeName=${fieldValue(args.node)}`,
       phase && `status.phase=${phase}`,
     );
-    const matched: PodItem[] = [];
-    const scan = await listEach<Pod>(
-      ctx.clients.kube,
-      resourcePath({ version: 'v1', resource: 'pods', namespace: args.namespace }),
-      { verb: 'list', resource: 'pods', namespace: args.namespace },
-      { signal: ctx.signal, labelSelector: args.labelSelector, fieldSelector, maxItems: MAX_PODS_SCANNED },
-      (pod) => {
-        const item = projectPod(pod, now);
-        if (args.status !== 'problem' || item.problem) matched.push(item);
-      },
-    );
+    const keep = (r: PodRecord): boolean => args.status !== 'problem' || isProblemAt(r, now);
+    let matched = cachedPods(ctx.clients.podCache, {
+      namespace: args.namespace,
+      labelSelector: args.labelSelector,
+      fieldSelector,
+    })?.filter(keep);
+    let complete = true;
+    if (!matched) {
+      const listed: PodRecord[] = [];
+      const scan = await listEach<Pod>(
+        ctx.clients.kube,
+        resourcePath({ version: 'v1', resource: 'pods', namespace: args.namespace }),
+        { verb: 'list', resource: 'pods', namespace: args.namespace },
+        { signal: ctx.signal, labelSelector: args.labelSelector, fieldSelector, maxItems: MAX_PODS_SCANNED },
+        (pod) => {
+          const r = podRecord(pod);
+          if (keep(r)) listed.push(r);
+        },
+      );
+      complete = scan.complete;
+      matched = listed.sort((a, b) => compareKeys(recordKey(a), recordKey(b)));
+    }
     if (matched.length === 0 && args.namespace)
       await assertNamespaceExists(ctx.clients.kube, args.namespace, ctx.signal);
 
     const counts = new Map<string, number>();
     let problems = 0;
-    for (const p of matched) {
-      counts.set(p.phase, (counts.get(p.phase) ?? 0) + 1);
-      if (p.problem) problems++;
+    for (const r of matched) {
+      counts.set(r.phase, (counts.get(r.phase) ?? 0) + 1);
+      if (isProblemAt(r, now)) problems++;
     }
     // Phases in a fixed order whatever order the pods came in (an unexpected phase, -1 >>> 0, goes last).
     const rank = (phase: string): number => (PHASES as readonly string[]).indexOf(phase) >>> 0;
     const byPhase = Object.fromEntries([...counts].sort((a, b) => rank(a[0]) - rank(b[0])));
-    matched.sort((a, b) => compareKeys(podKey(a), podKey(b)));
-    const page = takePage(matched, podKey, args.limit, after);
+    const page = takePage(matched, recordKey, args.limit, after, (r) => toPodItem(r, now));
 
     let hint: string | undefined;
-    if (!scan.complete)
+    if (!complete)
       hint = `More than ${MAX_PODS_SCANNED} pods are in scope; only the first ${MAX_PODS_SCANNED} were read. Narrow with namespace, labelSelector or node.`;
     else if (page.continue) {
       const more =
@@ -227,8 +330,8 @@ export const getPods = defineTool({
     }
     return listResult({
       items: page.items,
-      total: scan.complete ? matched.length : null,
-      truncated: page.continue !== undefined || !scan.complete,
+      total: complete ? matched.length : null,
+      truncated: page.continue !== undefined || !complete,
       continue: page.continue,
       summary: { byPhase, problems },
       hint,
