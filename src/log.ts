@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { type DestinationStream, type Logger, pino } from 'pino';
 import { redactSecrets } from './util/redact.ts';
 
@@ -51,6 +52,20 @@ export interface LoggerOptions {
   destination?: DestinationStream;
 }
 
+/**
+ * A pino-pretty stream when stdout is a terminal and pino-pretty is installed (a development checkout), else
+ * undefined: production images, pipes and files get JSON lines.
+ */
+function prettyDestination(): DestinationStream | undefined {
+  if (!process.stdout.isTTY || process.env.LOG_FORMAT === 'json') return undefined;
+  try {
+    const pretty = createRequire(import.meta.url)('pino-pretty') as (o: object) => DestinationStream;
+    return pretty({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' });
+  } catch {
+    return undefined;
+  }
+}
+
 /** JSON lines in production; pretty output only when stdout is a terminal and pino-pretty is installed. */
 export function createLogger(level: string, opts: LoggerOptions = {}): Logger {
   return pino(
@@ -61,6 +76,6 @@ export function createLogger(level: string, opts: LoggerOptions = {}): Logger {
       timestamp: pino.stdTimeFunctions.isoTime,
       ...(opts.redactSecrets === false ? {} : { hooks: { streamWrite: redactLogLine } }),
     },
-    opts.destination,
+    opts.destination ?? prettyDestination(),
   );
 }

@@ -1,18 +1,14 @@
 /**
- * Kubernetes API access. `@kubernetes/client-node` loads the kubeconfig or in-cluster service account and
- * supplies TLS material and credentials (including token files that rotate); requests go through undici
- * directly so each one honours the tool call's abort signal and timeout and skips client-node's model
- * deserialisation, which dominates the cost of large lists. Responses are typed with client-node's types.
+ * Kubernetes API access. Credentials come from `kubeconfig.ts` (in-cluster service account or kubeconfig);
+ * requests go through undici directly so each one honours the tool call's abort signal and timeout and skips
+ * client-node's model deserialisation, which dominates the cost of large lists. Responses are typed with
+ * `@kubernetes/client-node`'s types (type-only imports: nothing of it is loaded at run time).
  */
-import { existsSync } from 'node:fs';
-import type https from 'node:https';
-import { KubeConfig } from '@kubernetes/client-node';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { type Config, ConfigError } from '../config.ts';
 import { excerpt, UpstreamError } from '../mcp/errors.ts';
 import { type Metrics, statusClass } from '../metrics.ts';
-
-const SA_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
+import { type KubeAccess, loadKubeAccess } from './kubeconfig.ts';
 
 /** A Kubernetes `Status` failure: status code, reason (Forbidden, NotFound, BadRequest…) and message. */
 export class KubeApiError extends UpstreamError {
@@ -57,6 +53,12 @@ async function* watchEvents<T>(body: ReadableStream<Uint8Array> | null): AsyncGe
   if (rest) yield JSON.parse(rest) as WatchEvent<T>;
 }
 
+export interface KubeVersion {
+  gitVersion: string;
+  platform?: string;
+  goVersion?: string;
+}
+
 export interface KubeGetOptions {
   query?: Record<string, string | number | boolean | undefined>;
   signal?: AbortSignal;
@@ -68,46 +70,38 @@ interface AuthState {
   dispatcher: Agent;
   headers: Record<string, string>;
   expires: number;
+  /** The client certificate the agent was built with; a new one (exec plugin renewal) needs a new agent. */
+  cert: unknown;
 }
 
 export class KubeClient {
   readonly server: string;
   readonly contextName: string;
   readonly inCluster: boolean;
-  private readonly kc: KubeConfig;
+  private readonly access: KubeAccess;
   private readonly timeoutMs: number;
   private readonly metrics: Metrics;
   private auth?: Promise<AuthState>;
+  private versionCache?: { at: number; value: KubeVersion };
   private readonly discoveryCache = new Map<string, { at: number; value: Promise<string[] | null> }>();
 
-  private constructor(kc: KubeConfig, inCluster: boolean, timeoutMs: number, metrics: Metrics) {
-    this.kc = kc;
-    this.inCluster = inCluster;
-    this.server = (kc.getCurrentCluster()?.server ?? '').replace(/\/+$/, '');
-    this.contextName = kc.getCurrentContext();
+  private constructor(access: KubeAccess, timeoutMs: number, metrics: Metrics) {
+    this.access = access;
+    this.inCluster = access.inCluster;
+    this.server = access.server;
+    this.contextName = access.contextName;
     this.timeoutMs = timeoutMs;
     this.metrics = metrics;
   }
 
   /** In-cluster service account when running in a pod, else the current kubeconfig context (KUBECONFIG honoured). */
   static create(config: Config, metrics: Metrics, env: NodeJS.ProcessEnv = process.env): KubeClient {
-    const kc = new KubeConfig();
-    const inCluster = Boolean(env.KUBERNETES_SERVICE_HOST) && existsSync(SA_TOKEN) && !env.KUBECONFIG;
     try {
-      if (inCluster) kc.loadFromCluster();
-      else kc.loadFromDefault();
-      if (config.kube.context) {
-        if (!kc.getContextObject(config.kube.context)) throw new Error(`no context '${config.kube.context}'`);
-        kc.setCurrentContext(config.kube.context);
-      }
+      return new KubeClient(loadKubeAccess(env, config.kube.context), config.kube.timeoutMs, metrics);
     } catch (err) {
       // A missing or broken kubeconfig is a configuration problem, reported like any other bad setting.
-      const source = inCluster
-        ? 'in-cluster service account'
-        : `kubeconfig ${env.KUBECONFIG ?? '~/.kube/config'}`;
-      throw new ConfigError([`Kubernetes access: cannot load ${source}: ${(err as Error).message}`]);
+      throw new ConfigError([`Kubernetes access: ${(err as Error).message}`]);
     }
-    return new KubeClient(kc, inCluster, config.kube.timeoutMs, metrics);
   }
 
   /** TLS agent and auth headers, refreshed every minute so rotated service-account tokens are picked up. */
@@ -115,23 +109,19 @@ export class KubeClient {
     const cur = this.auth ? await this.auth.catch(() => undefined) : undefined;
     if (cur && cur.expires > Date.now()) return cur;
     this.auth = (async () => {
-      const opts: https.RequestOptions = { headers: {} };
-      await this.kc.applyToHTTPSOptions(opts);
-      const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(opts.headers ?? {})) if (typeof v === 'string') headers[k] = v;
-      if (opts.auth) headers.authorization = `Basic ${Buffer.from(opts.auth).toString('base64')}`;
+      const { headers, ...tls } = await this.access.credentials();
       const connect = {
-        ca: opts.ca as string | Buffer | undefined,
-        cert: opts.cert as string | Buffer | undefined,
-        key: opts.key as string | Buffer | undefined,
-        rejectUnauthorized: opts.rejectUnauthorized,
-        servername: opts.servername,
+        ...tls,
         // A stuck TLS handshake would otherwise hold the socket (and close()) for undici's default 10 s; a bit
         // longer than the request timeout so the caller still sees that timeout, named.
         timeout: this.timeoutMs + 500,
       };
-      const dispatcher = cur?.dispatcher ?? new Agent({ connect, keepAliveTimeout: 30_000, connections: 16 });
-      return { dispatcher, headers, expires: Date.now() + 60_000 };
+      let dispatcher = cur?.dispatcher;
+      if (!dispatcher || cur?.cert !== tls.cert) {
+        dispatcher = new Agent({ connect, keepAliveTimeout: 30_000, connections: 16 });
+        cur?.dispatcher.close().catch(() => undefined);
+      }
+      return { dispatcher, headers, expires: Date.now() + 60_000, cert: tls.cert };
     })();
     return this.auth;
   }
@@ -260,11 +250,16 @@ export class KubeClient {
     return watchEvents<T>(res.body);
   }
 
-  /** The API server's `/version`. */
-  async version(
-    signal?: AbortSignal,
-  ): Promise<{ gitVersion: string; platform?: string; goVersion?: string }> {
-    return this.get('/version', { signal });
+  /**
+   * The API server's `/version`. With `maxAgeMs`, a successful answer younger than that is reused: the version
+   * changes only on upgrades, and get_version must stay a trivial call under load.
+   */
+  async version(signal?: AbortSignal, maxAgeMs = 0): Promise<KubeVersion> {
+    const hit = this.versionCache;
+    if (maxAgeMs > 0 && hit && Date.now() - hit.at < maxAgeMs) return hit.value;
+    const value = await this.get<KubeVersion>('/version', { signal });
+    this.versionCache = { at: Date.now(), value };
+    return value;
   }
 
   /**

@@ -31,7 +31,8 @@ export const getVersion = defineTool({
     const kube = ctx.clients.kube;
     let kubernetes: { reachable: boolean; version?: string; platform?: string; error?: string };
     try {
-      const v = await kube.version(ctx.signal);
+      // A version read in the last 10 s is reused (an unreachable API server is still noticed within 10 s).
+      const v = await kube.version(ctx.signal, 10_000);
       kubernetes = { reachable: true, version: v.gitVersion, platform: v.platform };
     } catch (err) {
       kubernetes = { reachable: false, error: (err as Error).message };
