@@ -78,7 +78,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   await fastify.register(async (guarded) => {
     await guarded.register(securityPlugin, { config });
     if (authenticator) await guarded.register(authPlugin, { authenticator });
-    await guarded.register(mcpPlugin, { handler, maxBodyBytes: config.limits.maxBodyBytes });
+    await guarded.register(mcpPlugin, { handler, registry, maxBodyBytes: config.limits.maxBodyBytes });
   });
   // The pod cache syncs in the background once the app starts; readiness does not wait for it (tools read from
   // the API server until it has synced).

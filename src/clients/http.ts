@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import type { BackendConfig, BackendName } from '../config.ts';
 import { excerpt, NotConfiguredError, UpstreamError } from '../mcp/errors.ts';
 import { type Metrics, statusClass } from '../metrics.ts';
+import { deadline } from '../util/deadline.ts';
 import { redactSecrets } from '../util/redact.ts';
 
 const DISPLAY: Record<BackendName, string> = {
@@ -186,8 +187,8 @@ export class HttpBackend {
       body = new URLSearchParams(opts.form).toString();
       headers['content-type'] = 'application/x-www-form-urlencoded';
     }
-    const timeout = AbortSignal.timeout(this.cfg.timeoutMs);
-    const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
+    const due = deadline(this.cfg.timeoutMs, opts.signal);
+    const signal = due.signal;
     const started = performance.now();
     let outcome: number | string = 'error';
     try {
@@ -206,7 +207,7 @@ export class HttpBackend {
       return { status: res.status, headers: res.headers, text, url: shown };
     } catch (err) {
       if (err instanceof UpstreamError) throw err;
-      if (timeout.aborted) {
+      if (due.expired) {
         outcome = 'timeout';
         throw new UpstreamError(
           `${this.display} did not answer within ${this.cfg.timeoutMs} ms at ${shown}; it may be overloaded or unreachable, or the query too expensive (narrow it; the limit is ${this.envPrefix}_TIMEOUT_MS).`,
@@ -231,6 +232,7 @@ export class HttpBackend {
         },
       );
     } finally {
+      due.clear();
       this.metrics.upstreamRequests.inc({ backend: this.name, status_class: statusClass(outcome) });
       this.metrics.upstreamDuration.observe({ backend: this.name }, (performance.now() - started) / 1000);
     }

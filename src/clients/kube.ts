@@ -8,6 +8,7 @@ import { Agent, fetch as undiciFetch } from 'undici';
 import { type Config, ConfigError } from '../config.ts';
 import { excerpt, UpstreamError } from '../mcp/errors.ts';
 import { type Metrics, statusClass } from '../metrics.ts';
+import { deadline } from '../util/deadline.ts';
 import { type KubeAccess, loadKubeAccess } from './kubeconfig.ts';
 
 /** A Kubernetes `Status` failure: status code, reason (Forbidden, NotFound, BadRequest…) and message. */
@@ -138,8 +139,8 @@ export class KubeClient {
     for (const [k, v] of Object.entries(opts.query ?? {}))
       if (v !== undefined && v !== '') u.searchParams.set(k, String(v));
     const shown = `${u.origin}${u.pathname}`;
-    const timeout = AbortSignal.timeout(this.timeoutMs);
-    const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
+    const due = deadline(this.timeoutMs, opts.signal);
+    const signal = due.signal;
     const started = performance.now();
     let outcome: number | string = 'error';
     try {
@@ -164,7 +165,7 @@ export class KubeClient {
       throw new KubeApiError(res.status, reason, message, shown);
     } catch (err) {
       if (err instanceof UpstreamError) throw err;
-      if (timeout.aborted) {
+      if (due.expired) {
         outcome = 'timeout';
         throw new UpstreamError(
           `Kubernetes API at ${this.server} did not answer within ${this.timeoutMs} ms (${u.pathname}); it may be overloaded or unreachable.`,
@@ -184,6 +185,7 @@ export class KubeClient {
         { backend: 'kubernetes', url: shown },
       );
     } finally {
+      due.clear();
       this.metrics.upstreamRequests.inc({ backend: 'kubernetes', status_class: statusClass(outcome) });
       this.metrics.upstreamDuration.observe({ backend: 'kubernetes' }, (performance.now() - started) / 1000);
     }

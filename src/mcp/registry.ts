@@ -9,6 +9,7 @@ import type { Clients } from '../clients/index.ts';
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
+import { deadline } from '../util/deadline.ts';
 import { ToolError, UpstreamError } from './errors.ts';
 import type { AnyTool, ToolContext } from './tool.ts';
 
@@ -167,15 +168,22 @@ export class ToolRegistry {
         outcome = 'caller_error';
         result = errorResult(`invalid arguments for ${name}: ${describeIssues(parsed.error)}`);
       } else {
-        const deadline = AbortSignal.timeout(this.config.limits.callTimeoutMs);
-        const signal = meta.signal ? AbortSignal.any([meta.signal, deadline]) : deadline;
-        const ctx: ToolContext = { signal, requestId, log, config: this.config, clients: this.clients };
+        const due = deadline(this.config.limits.callTimeoutMs, meta.signal);
+        const ctx: ToolContext = {
+          signal: due.signal,
+          requestId,
+          log,
+          config: this.config,
+          clients: this.clients,
+        };
         try {
           const data = (await tool.handler(parsed.data, ctx)) as Record<string, unknown>;
           truncated = data.truncated === true;
           result = { content: [{ type: 'text', text: JSON.stringify(data) }], structuredContent: data };
         } catch (err) {
-          ({ outcome, result } = this.mapError(err, requestId, log, deadline.aborted));
+          ({ outcome, result } = this.mapError(err, requestId, log, due.expired));
+        } finally {
+          due.clear();
         }
       }
     }

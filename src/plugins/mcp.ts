@@ -2,18 +2,23 @@ import type { IncomingMessage } from 'node:http';
 import { type NodeIncomingMessageLike, toNodeHandler } from '@modelcontextprotocol/node';
 import type { McpHttpHandler } from '@modelcontextprotocol/server';
 import type { FastifyInstance } from 'fastify';
+import { classifyFast, rpcResult } from '../mcp/fast-path.ts';
+import type { ToolRegistry } from '../mcp/registry.ts';
 
 const rpcError = (code: number, message: string) => ({ jsonrpc: '2.0', error: { code, message }, id: null });
 
 /**
  * `POST /mcp`: MCP Streamable HTTP, stateless. The body is parsed here so malformed JSON gets a JSON-RPC
- * parse error; everything else goes to the SDK handler. `GET`/`DELETE /mcp` → 405 (no sessions, no streams).
+ * parse error; plain 2025-era tools/list and tools/call requests are answered directly (see fast-path.ts),
+ * everything else goes to the SDK handler. `GET`/`DELETE /mcp` → 405 (no sessions, no streams).
  */
 export async function mcpPlugin(
   app: FastifyInstance,
-  opts: { handler: McpHttpHandler; maxBodyBytes: number },
+  opts: { handler: McpHttpHandler; registry: ToolRegistry; maxBodyBytes: number },
 ): Promise<void> {
   const node = toNodeHandler(opts.handler, { maxRequestBodySize: opts.maxBodyBytes });
+  const { registry } = opts;
+  const toolsListJson = JSON.stringify({ tools: registry.list });
   app.addContentTypeParser(
     ['application/json', 'application/json-rpc'],
     { parseAs: 'string', bodyLimit: opts.maxBodyBytes },
@@ -27,6 +32,20 @@ export async function mcpPlugin(
       } catch (err) {
         return reply.code(400).send(rpcError(-32700, `Parse error: ${(err as Error).message}`));
       }
+    }
+    const fast = classifyFast(parsed, request.headers);
+    if (fast) {
+      reply.type('application/json');
+      if (fast.kind === 'list') return reply.send(rpcResult(fast.id, toolsListJson));
+      // The call is abandoned when the client goes away before the answer is written.
+      const abort = new AbortController();
+      reply.raw.once('close', () => {
+        if (!reply.raw.writableFinished) abort.abort();
+      });
+      const auth = (request.raw as { auth?: { clientId?: string; extra?: Record<string, unknown> } }).auth;
+      const caller = (auth?.extra?.caller as string | undefined) ?? auth?.clientId;
+      const result = await registry.call(fast.name, fast.args, { caller, signal: abort.signal });
+      return reply.send(rpcResult(fast.id, JSON.stringify(result)));
     }
     reply.hijack();
     await node(request.raw as IncomingMessage & NodeIncomingMessageLike, reply.raw, parsed);

@@ -113,7 +113,11 @@ export async function startServer(
 }
 
 async function connectV2(url: string, headers: Record<string, string>): Promise<McpTestClient> {
-  const client = new ClientV2({ name: 'cluster-mcp-tests', version: '1.0.0' });
+  // Pinned to the current revision, so v2 tests exercise 2026-07-28 serving (v1 covers the initialize era).
+  const client = new ClientV2(
+    { name: 'cluster-mcp-tests', version: '1.0.0' },
+    { versionNegotiation: { mode: { pin: '2026-07-28' } } },
+  );
   await client.connect(new TransportV2(new URL(url), { requestInit: { headers } }));
   return {
     listTools: () => client.listTools() as never,

@@ -262,11 +262,9 @@ async function setup(
       'current-context': 'x',
     }),
   );
-  const saved = process.env.KUBECONFIG;
-  process.env.KUBECONFIG = file;
-  const kube = KubeClient.create(loadConfig({ KUBE_TIMEOUT_MS: '2000' }), createMetrics(), {});
-  if (saved === undefined) delete process.env.KUBECONFIG;
-  else process.env.KUBECONFIG = saved;
+  const kube = KubeClient.create(loadConfig({ KUBE_TIMEOUT_MS: '2000' }), createMetrics(), {
+    KUBECONFIG: file,
+  });
   const cache = new PodCache(kube, {
     project: podRecord,
     log: createLogger('silent'),
