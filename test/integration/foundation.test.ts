@@ -50,6 +50,19 @@ describe('service foundation', () => {
     },
   );
 
+  it('answers a 2025-era tools/call with JSON equal to the 2026-07-28 answer', async () => {
+    const res = await post(
+      server.url,
+      JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'get_namespaces' } }),
+      { 'mcp-protocol-version': '2025-06-18' },
+    );
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    const legacy = (await res.json()) as { id: number; result: { structuredContent: unknown } };
+    expect(legacy.id).toBe(3);
+    const modern = ok(await server.call('get_namespaces'));
+    expect(legacy.result.structuredContent).toEqual(modern);
+  });
+
   it('every tool is annotated read-only and idempotent', async () => {
     const client = await server.client('v2');
     const { tools } = await client.listTools();
