@@ -23,7 +23,6 @@ export interface ToolListEntry {
     readOnlyHint: true;
     destructiveHint: false;
     idempotentHint: true;
-    openWorldHint: true;
   };
 }
 
@@ -63,6 +62,8 @@ export function compactSchema(node: unknown, io: 'input' | 'output', depth = 0):
   if (io === 'output' && depth >= 1) return shallow(src);
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(src)) {
+    // Inputs stay strict (unknown arguments are refused); a result schema need not forbid fields.
+    if (io === 'output' && k === 'additionalProperties' && v === false) continue;
     if ((k === 'minimum' && v === -SAFE_INT) || (k === 'maximum' && v === SAFE_INT)) continue;
     if (k === 'properties' && v && typeof v === 'object') {
       const props: Record<string, unknown> = {};
@@ -139,7 +140,6 @@ export class ToolRegistry {
         readOnlyHint: true,
         destructiveHint: false,
         idempotentHint: true,
-        openWorldHint: true,
       },
     }));
     this.config = deps.config;

@@ -165,10 +165,7 @@ export const getAlerts = defineTool({
   description:
     'What is alerting? Alertmanager alerts by severity: summary, since when, labels; silenced/inhibited on request.',
   input: z.object({
-    state: z
-      .enum(['active', 'silenced', 'inhibited', 'all'])
-      .default('active')
-      .describe('silenced/inhibited only on request'),
+    state: z.enum(['active', 'silenced', 'inhibited', 'all']).default('active'),
     severity: z.string().optional().describe('e.g. critical or critical,warning'),
     filter: z.array(z.string()).max(20).optional().describe('Matchers, e.g. ["alertname=~\\"Kube.*\\""]'),
     receiver: z.string().optional().describe('Receiver regex'),

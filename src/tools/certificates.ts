@@ -143,7 +143,7 @@ export function expiresWithin(c: CertificateItem, days: number, now: number): bo
 
 export const getCertificates = defineTool({
   name: 'get_certificates',
-  title: 'cert-manager certificates',
+  title: 'Certificates',
   description:
     'cert-manager Certificates: ready, reason, issuer, expiry, days left, renewal, failed issuance; soonest expiry first.',
   input: z.object({

@@ -8,7 +8,7 @@ const backend = z.object({ configured: z.boolean(), url: z.string().optional() }
 
 export const getVersion = defineTool({
   name: 'get_version',
-  title: 'Server and cluster versions',
+  title: 'Versions',
   description:
     'cluster-mcp version, git SHA and build time, MCP revisions served, configured backends, Kubernetes version.',
   input: z.object({}),

@@ -244,11 +244,11 @@ export const getNodeStatus = defineTool({
   name: 'get_node_status',
   title: 'Node status',
   description:
-    'Nodes: ready (and why not), pressure, cordoned, taints, roles, versions, CPU (cores) and memory (MiB) capacity, allocatable, live usage, pods vs capacity. Troubled first.',
+    'Node health: ready (and why not), pressure, cordoned, taints, roles, versions, CPU/memory capacity, allocatable and live usage, pods.',
   input: z.object({
-    name: z.string().optional().describe('One node; default all.'),
+    name: z.string().optional().describe('One node'),
     labelSelector: z.string().optional().describe(PARAM.labelSelector),
-    limit: z.number().int().min(1).max(500).default(50).describe(PARAM.limit(50, 500)),
+    limit: z.number().int().min(1).max(500).default(50),
   }),
   output: listOutputSchema(nodeItem, summary),
   handler: async (args, ctx) => {

@@ -137,6 +137,5 @@ export function compact<T extends Record<string, unknown>>(obj: T): T {
 export const PARAM = {
   namespace: 'Default all.',
   labelSelector: 'e.g. app=web,tier!=db',
-  limit: (def: number, max: number) => `Default ${def}, max ${max}.`,
   continue: 'Cursor from the last answer.',
 };

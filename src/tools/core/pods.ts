@@ -256,19 +256,17 @@ export const getPods = defineTool({
   name: 'get_pods',
   title: 'Pods',
   description:
-    'Pods: phase, ready x/y, restarts, last termination (OOMKilled…), waiting reason (CrashLoopBackOff…), node, owner, age; counts by phase. status: problem finds broken pods.',
+    'What is broken? Pods: phase, ready, restarts, last termination (OOMKilled…), waiting reason (CrashLoopBackOff…), node, owner.',
   input: z.object({
     namespace: z.string().optional().describe(PARAM.namespace),
     labelSelector: z.string().optional().describe(PARAM.labelSelector),
-    fieldSelector: z.string().optional().describe('e.g. status.podIP=10.0.0.5; default none.'),
-    node: z.string().optional().describe('Node name; default any.'),
+    fieldSelector: z.string().optional().describe('e.g. status.podIP=10.0.0.5'),
+    node: z.string().optional().describe('Node name'),
     status: z
       .enum(['all', 'problem', ...PHASES])
       .default('all')
-      .describe(
-        'problem: Failed/Pending/Unknown, unready, waiting on an error or restarted <1h ago; or a phase. Default all.',
-      ),
-    limit: z.number().int().min(1).max(500).default(50).describe(PARAM.limit(50, 500)),
+      .describe('problem: Failed/Pending/Unknown, unready, waiting on an error or restarted <1h ago'),
+    limit: z.number().int().min(1).max(500).default(50),
     continue: z.string().optional().describe(PARAM.continue),
   }),
   output: listOutputSchema(podItem, summary),

@@ -117,7 +117,7 @@ const KIND_PARAM = {
 
 export const getFluxStatus = defineTool({
   name: 'get_flux_status',
-  title: 'Flux Kustomizations and HelmReleases',
+  title: 'Flux reconciliation',
   description:
     'Is Flux reconciling everything? Kustomizations and HelmReleases: ready, reason, applied vs attempted revision, suspended, stale; not_ready_count.',
   input: z.object({
