@@ -1,9 +1,11 @@
 import type { IncomingMessage } from 'node:http';
 import { type NodeIncomingMessageLike, toNodeHandler } from '@modelcontextprotocol/node';
-import type { McpHttpHandler } from '@modelcontextprotocol/server';
+import { isJsonContentType, type McpHttpHandler } from '@modelcontextprotocol/server';
 import type { FastifyInstance } from 'fastify';
-import { classifyFast, rpcResult } from '../mcp/fast-path.ts';
+import { buildInfo } from '../build-info.ts';
+import { classifyFast, eraResult, rpcResult } from '../mcp/fast-path.ts';
 import type { ToolRegistry } from '../mcp/registry.ts';
+import { SERVER_NAME } from '../mcp/server.ts';
 
 const rpcError = (code: number, message: string) => ({ jsonrpc: '2.0', error: { code, message }, id: null });
 
@@ -18,7 +20,11 @@ export async function mcpPlugin(
 ): Promise<void> {
   const node = toNodeHandler(opts.handler, { maxRequestBodySize: opts.maxBodyBytes });
   const { registry } = opts;
-  const toolsListJson = JSON.stringify({ tools: registry.list });
+  const serverInfo = { name: SERVER_NAME, version: buildInfo.version, title: SERVER_NAME };
+  const toolsListJson = {
+    legacy: JSON.stringify(eraResult('legacy', 'list', { tools: registry.list }, serverInfo)),
+    modern: JSON.stringify(eraResult('modern', 'list', { tools: registry.list }, serverInfo)),
+  };
   app.addContentTypeParser(
     ['application/json', 'application/json-rpc'],
     { parseAs: 'string', bodyLimit: opts.maxBodyBytes },
@@ -33,10 +39,13 @@ export async function mcpPlugin(
         return reply.code(400).send(rpcError(-32700, `Parse error: ${(err as Error).message}`));
       }
     }
-    const fast = classifyFast(parsed, request.headers);
+    // Only JSON bodies: anything else goes to the SDK, which answers 415.
+    const fast = isJsonContentType(request.headers['content-type'])
+      ? classifyFast(parsed, request.headers)
+      : undefined;
     if (fast) {
       reply.type('application/json');
-      if (fast.kind === 'list') return reply.send(rpcResult(fast.id, toolsListJson));
+      if (fast.kind === 'list') return reply.send(rpcResult(fast.id, toolsListJson[fast.era]));
       // The call is abandoned when the client goes away before the answer is written.
       const abort = new AbortController();
       reply.raw.once('close', () => {
@@ -45,7 +54,7 @@ export async function mcpPlugin(
       const auth = (request.raw as { auth?: { clientId?: string; extra?: Record<string, unknown> } }).auth;
       const caller = (auth?.extra?.caller as string | undefined) ?? auth?.clientId;
       const result = await registry.call(fast.name, fast.args, { caller, signal: abort.signal });
-      return reply.send(rpcResult(fast.id, JSON.stringify(result)));
+      return reply.send(rpcResult(fast.id, JSON.stringify(eraResult(fast.era, 'call', result, serverInfo))));
     }
     reply.hijack();
     await node(request.raw as IncomingMessage & NodeIncomingMessageLike, reply.raw, parsed);

@@ -63,6 +63,34 @@ describe('service foundation', () => {
     expect(legacy.result.structuredContent).toEqual(modern);
   });
 
+  it.each([
+    ['2025-06-18', { 'mcp-protocol-version': '2025-06-18' }, {}],
+    [
+      '2026-07-28',
+      { 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/list' },
+      {
+        _meta: {
+          'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+          'io.modelcontextprotocol/clientInfo': { name: 't', version: '1' },
+          'io.modelcontextprotocol/clientCapabilities': {},
+        },
+      },
+    ],
+  ])('answers tools/list (%s) exactly as the SDK does', async (_era, headers, params) => {
+    const ask = async (extra: Record<string, unknown>) => {
+      const body = { jsonrpc: '2.0', id: 9, method: 'tools/list', params: { ...params, ...extra } };
+      const res = await post(server.url, JSON.stringify(body), headers);
+      const text = await res.text();
+      // The SDK may answer 2025-era requests as an SSE event; the payload is the same JSON-RPC message.
+      return JSON.parse(text.startsWith('event:') ? /^data: (.*)$/m.exec(text)![1]! : text);
+    };
+    const fast = await ask({});
+    // A cursor (this server has one page) is left to the SDK, which answers the same list.
+    const sdk = await ask({ cursor: 'x' });
+    expect(fast.result.tools.length).toBe(14);
+    expect(fast).toEqual(sdk);
+  });
+
   it('every tool is annotated read-only and idempotent', async () => {
     const client = await server.client('v2');
     const { tools } = await client.listTools();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyFast, rpcResult } from '../../src/mcp/fast-path.ts';
+import { classifyFast, eraResult, rpcResult } from '../../src/mcp/fast-path.ts';
 
 const H = { accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-06-18' };
 const call = (params: unknown, extra: Record<string, unknown> = {}) => ({
@@ -13,6 +13,7 @@ const call = (params: unknown, extra: Record<string, unknown> = {}) => ({
 describe('classifyFast', () => {
   it('takes a plain 2025-era tools/call', () => {
     expect(classifyFast(call({ name: 'get_pods', arguments: { limit: 5 } }), H)).toEqual({
+      era: 'legacy',
       kind: 'call',
       id: 7,
       name: 'get_pods',
@@ -23,6 +24,7 @@ describe('classifyFast', () => {
   it('takes tools/list without a protocol-version header (first request of an old client)', () => {
     const { 'mcp-protocol-version': _v, ...noVersion } = H;
     expect(classifyFast({ jsonrpc: '2.0', id: 'a', method: 'tools/list' }, noVersion)).toEqual({
+      era: 'legacy',
       kind: 'list',
       id: 'a',
     });
@@ -53,6 +55,66 @@ describe('classifyFast', () => {
     ['no Accept', { 'mcp-protocol-version': '2025-06-18' }],
   ])('leaves a request with %s to the SDK', (_what, headers) => {
     expect(classifyFast(call({ name: 'x' }), headers)).toBeUndefined();
+  });
+});
+
+const ENVELOPE = {
+  'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+  'io.modelcontextprotocol/clientInfo': { name: 'c', version: '1' },
+  'io.modelcontextprotocol/clientCapabilities': {},
+};
+const MH = {
+  accept: 'application/json, text/event-stream',
+  'mcp-protocol-version': '2026-07-28',
+  'mcp-method': 'tools/call',
+  'mcp-name': 'get_pods',
+};
+
+describe('classifyFast, 2026-07-28', () => {
+  it('takes a tools/call whose envelope is complete and agrees with its headers', () => {
+    expect(classifyFast(call({ name: 'get_pods', _meta: ENVELOPE }), MH)).toEqual({
+      era: 'modern',
+      kind: 'call',
+      id: 7,
+      name: 'get_pods',
+      args: undefined,
+    });
+  });
+
+  it.each([
+    ['no Mcp-Name header', { ...MH, 'mcp-name': undefined }, ENVELOPE],
+    ['an Mcp-Name naming another tool', { ...MH, 'mcp-name': 'get_alerts' }, ENVELOPE],
+    ['an Mcp-Method naming another method', { ...MH, 'mcp-method': 'tools/list' }, ENVELOPE],
+    ['no client capabilities', MH, { ...ENVELOPE, 'io.modelcontextprotocol/clientCapabilities': undefined }],
+    [
+      'client info without a version',
+      MH,
+      { ...ENVELOPE, 'io.modelcontextprotocol/clientInfo': { name: 'c' } },
+    ],
+    [
+      'an envelope naming another revision',
+      MH,
+      { ...ENVELOPE, 'io.modelcontextprotocol/protocolVersion': '2025-11-25' },
+    ],
+    ['no envelope', MH, undefined],
+  ])('leaves a request with %s to the SDK', (_what, headers, meta) => {
+    expect(classifyFast(call({ name: 'get_pods', _meta: meta }), headers)).toBeUndefined();
+  });
+});
+
+describe('eraResult', () => {
+  const info = { name: 'cluster-mcp', version: '1', title: 'cluster-mcp' };
+  it('leaves 2025-era results as they are', () => {
+    expect(eraResult('legacy', 'call', { content: [] }, info)).toEqual({ content: [] });
+  });
+  it('marks 2026-07-28 results complete, names the server, and keeps tools/list out of shared caches', () => {
+    expect(eraResult('modern', 'list', { tools: [] }, info)).toEqual({
+      tools: [],
+      resultType: 'complete',
+      ttlMs: 0,
+      cacheScope: 'private',
+      _meta: { 'io.modelcontextprotocol/serverInfo': info },
+    });
   });
 });
 
