@@ -64,6 +64,8 @@ export interface PodCacheOptions<R extends CachedPod> {
   streamingList?: boolean;
   /** A streaming list whose initial events have not ended after this long is abandoned for LIST + WATCH. */
   initialEventsTimeoutMs?: number;
+  /** Called each time the cache becomes synced (after a full list). */
+  onSynced?: () => void;
 }
 
 /** A Kubernetes `Status` as carried by a watch ERROR event. */
@@ -106,8 +108,8 @@ const PODS_PATH = '/api/v1/pods';
 /** A watch-backed cache of projected pods, sorted by namespace/name. See the module comment. */
 export class PodCache<R extends CachedPod> {
   private readonly kube: KubeClient;
-  private readonly opts: Required<Omit<PodCacheOptions<R>, 'log' | 'project'>> &
-    Pick<PodCacheOptions<R>, 'log' | 'project'>;
+  private readonly opts: Required<Omit<PodCacheOptions<R>, 'log' | 'project' | 'onSynced'>> &
+    Pick<PodCacheOptions<R>, 'log' | 'project' | 'onSynced'>;
   /** Every record, sorted by namespace/name. */
   private records: R[] = [];
   /** A copy of `records` handed to readers; dropped on every change, so readers never see one mid-way. */
@@ -416,6 +418,7 @@ export class PodCache<R extends CachedPod> {
     if (this.state === 'synced') return;
     this.setState('synced');
     this.opts.log.info({ pods: this.records.length, syncMs: this.syncMs }, 'pod cache synced');
+    this.opts.onSynced?.();
   }
 
   private apply(type: string, obj: Raw<V1Pod> & StatusObject): void {
