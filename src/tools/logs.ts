@@ -55,7 +55,7 @@ export const queryLogs = defineTool({
   name: 'query_logs',
   title: 'Loki log search',
   description:
-    'Search Loki logs by LogQL or namespace/pod/container/contains filters; newest first, bounded, secrets masked.',
+    'Search Loki logs by LogQL or namespace/pod/container/contains filters; newest first, secrets masked.',
   input: z.object({
     query: z.string().min(1).max(5000).optional().describe('LogQL (or use filters)'),
     namespace: z.string().optional().describe('Exact'),

@@ -10,7 +10,7 @@ export const getVersion = defineTool({
   name: 'get_version',
   title: 'Versions',
   description:
-    'cluster-mcp version, git SHA and build time, MCP revisions served, configured backends, Kubernetes version.',
+    'cluster-mcp version, git SHA, build time, MCP revisions, configured backends, Kubernetes version.',
   input: z.object({}),
   output: z.object({
     server: z.object({ name: z.string(), version: z.string(), gitSha: z.string(), buildTime: z.string() }),

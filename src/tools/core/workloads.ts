@@ -242,7 +242,7 @@ export const getWorkloads = defineTool({
   name: 'get_workloads',
   title: 'Workloads',
   description:
-    'Deployments, StatefulSets, DaemonSets: desired/ready/updated/available, images, stuck rollouts, failing conditions.',
+    'Deployments, StatefulSets, DaemonSets: desired/ready/updated/available, images, stuck rollouts.',
   input: z.object({
     namespace: z.string().optional().describe(PARAM.namespace),
     kind: z.enum(['all', 'deployment', 'statefulset', 'daemonset']).default('all'),
