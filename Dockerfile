@@ -18,7 +18,7 @@ ARG BUILD_VERSION=""
 ARG GIT_SHA=""
 ARG BUILD_TIME=""
 RUN BUILD_VERSION="$BUILD_VERSION" GIT_SHA="$GIT_SHA" BUILD_TIME="$BUILD_TIME" npm run build \
- && npm prune --omit=dev --ignore-scripts --no-audit --no-fund
+ && npm prune --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund
 
 FROM gcr.io/distroless/nodejs24-debian12:nonroot
 WORKDIR /app

@@ -160,7 +160,9 @@ export const SERVERS: readonly ServerSpec[] = [
   {
     id: 'kms',
     label: 'kubernetes-mcp-server',
-    packageName: 'kubernetes-mcp-server',
+    // Pinned in optionalDependencies as its platform package: the registry here serves only linux-amd64, so the
+    // launcher package (whose optional dependencies name every platform) cannot be locked for npm ci.
+    packageName: 'kubernetes-mcp-server-linux-amd64',
     transport: 'Streamable HTTP (--port), stateful sessions',
     config: '--read-only --toolsets core,config,helm',
     command: (port, kubeconfig) => ({
