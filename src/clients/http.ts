@@ -5,6 +5,8 @@
  * the backend and URL without credentials or query strings.
  */
 import { readFileSync, statSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
 import type { z } from 'zod';
 import type { BackendConfig, BackendName } from '../config.ts';
 import { excerpt, NotConfiguredError, UpstreamError } from '../mcp/errors.ts';
@@ -62,9 +64,14 @@ export interface RequestOptions {
   passStatuses?: number[];
 }
 
+/** Response headers, looked up case-insensitively. */
+export interface ResponseHeaders {
+  get(name: string): string | null;
+}
+
 export interface HttpResponse {
   status: number;
-  headers: Headers;
+  headers: ResponseHeaders;
   text: string;
   /** The URL without credentials or query string, for messages. */
   url: string;
@@ -77,6 +84,8 @@ export class HttpBackend {
   /** Base URL without credentials (safe to show); undefined when not configured. */
   readonly baseUrl: string | undefined;
   private readonly cfg: BackendConfig;
+  private httpAgent?: http.Agent;
+  private httpsAgent?: https.Agent;
   private readonly maxBytes: number;
   private readonly metrics: Metrics;
   private readonly tokenFile?: WatchedFile;
@@ -192,19 +201,22 @@ export class HttpBackend {
     const started = performance.now();
     let outcome: number | string = 'error';
     try {
-      let res: Response;
+      let res: http.IncomingMessage;
       try {
-        res = await fetch(u, { method, headers, body, signal, redirect: 'manual' });
+        res = await this.send(u, method, headers, body, signal);
       } catch (err) {
+        // A pooled keep-alive connection the backend had already closed: one retry on a fresh one.
         if (method !== 'GET' || signal.aborted || !RETRYABLE.has(errorCode(err) ?? '')) throw err;
-        res = await fetch(u, { method, headers, body, signal, redirect: 'manual' });
+        res = await this.send(u, method, headers, body, signal);
       }
-      outcome = res.status;
-      const text = await this.readCapped(res, shown);
-      if ((res.status < 200 || res.status > 299) && !opts.passStatuses?.includes(res.status)) {
-        throw this.statusError(res, text, shown);
+      const status = res.statusCode ?? 0;
+      outcome = status;
+      const got = responseHeaders(res);
+      const text = await this.readCapped(res, got, shown);
+      if ((status < 200 || status > 299) && !opts.passStatuses?.includes(status)) {
+        throw this.statusError(status, res.statusMessage ?? '', got, text, shown);
       }
-      return { status: res.status, headers: res.headers, text, url: shown };
+      return { status, headers: got, text, url: shown };
     } catch (err) {
       if (err instanceof UpstreamError) throw err;
       if (due.expired) {
@@ -238,43 +250,73 @@ export class HttpBackend {
     }
   }
 
-  private statusError(res: Response, text: string, shown: string): UpstreamError {
+  private statusError(
+    status: number,
+    statusText: string,
+    headers: ResponseHeaders,
+    text: string,
+    shown: string,
+  ): UpstreamError {
     const body = redactSecrets(excerpt(text));
     let advice = '';
-    if (res.status === 401 || res.status === 403) {
+    if (status === 401 || status === 403) {
       advice = ` Check the credentials (${this.envPrefix}_TOKEN_FILE, ${this.envPrefix}_TOKEN or ${this.envPrefix}_USERNAME/${this.envPrefix}_PASSWORD_FILE).`;
-    } else if (res.status >= 300 && res.status < 400) {
-      const to = res.headers.get('location');
+    } else if (status >= 300 && status < 400) {
+      const to = headers.get('location');
       advice = ` It redirects${to ? ` to ${to.split('?')[0]}` : ''}; set ${this.envPrefix}_URL to the final address.`;
-    } else if ([429, 502, 503, 504].includes(res.status)) {
+    } else if ([429, 502, 503, 504].includes(status)) {
       advice = ' Retry later.';
     }
     return new UpstreamError(
-      `${this.display} at ${shown} answered HTTP ${res.status}${body ? `: ${body}` : ` ${res.statusText}`}${advice ? ` —${advice}` : ''}`,
-      { backend: this.name, url: shown, status: res.status, body },
+      `${this.display} at ${shown} answered HTTP ${status}${body ? `: ${body}` : ` ${statusText}`}${advice ? ` —${advice}` : ''}`,
+      { backend: this.name, url: shown, status, body },
     );
   }
 
+  /**
+   * Sends one request with node's http(s) client and a keep-alive agent per backend; resolves when the headers
+   * arrived. node:http rather than fetch: fetch loads a second HTTP stack (about 17 MB of resident memory).
+   * Redirects are not followed.
+   */
+  private send(
+    u: URL,
+    method: string,
+    headers: Record<string, string>,
+    body: string | undefined,
+    signal: AbortSignal,
+  ): Promise<http.IncomingMessage> {
+    const secure = u.protocol === 'https:';
+    const agent = secure
+      ? (this.httpsAgent ??= new https.Agent({ keepAlive: true, maxSockets: 16 }))
+      : (this.httpAgent ??= new http.Agent({ keepAlive: true, maxSockets: 16 }));
+    const client = secure ? https : http;
+    return new Promise((resolve, reject) => {
+      const req = client.request(u, { method, headers, agent, signal }, resolve);
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+
   /** Reads the body as text, failing once it passes the byte cap. */
-  private async readCapped(res: Response, shown: string): Promise<string> {
-    const declared = Number(res.headers.get('content-length') ?? '0');
+  private async readCapped(
+    res: http.IncomingMessage,
+    headers: ResponseHeaders,
+    shown: string,
+  ): Promise<string> {
+    const declared = Number(headers.get('content-length') ?? '0');
     if (declared > this.maxBytes) {
-      await res.body?.cancel().catch(() => undefined);
+      res.destroy();
       throw this.tooLarge(shown);
     }
-    if (!res.body) return '';
-    const reader = res.body.getReader();
-    const chunks: Uint8Array[] = [];
+    const chunks: Buffer[] = [];
     let size = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
+    for await (const chunk of res) {
+      size += (chunk as Buffer).byteLength;
       if (size > this.maxBytes) {
-        await reader.cancel().catch(() => undefined);
+        res.destroy();
         throw this.tooLarge(shown);
       }
-      chunks.push(value);
+      chunks.push(chunk as Buffer);
     }
     return Buffer.concat(chunks).toString('utf8');
   }
@@ -313,14 +355,32 @@ export class HttpBackend {
     return this.parseJson(await this.request(path, opts), schema);
   }
 
+  /** Closes the pooled connections. */
+  close(): void {
+    this.httpAgent?.destroy();
+    this.httpsAgent?.destroy();
+  }
+
   /** Readiness probe used by /readyz and get_version. */
   async ping(signal?: AbortSignal): Promise<void> {
     await this.request(READY_PATH[this.name], { signal, headers: { accept: '*/*' } });
   }
 }
 
-/** The most specific code of a fetch failure (`ECONNREFUSED`, `UND_ERR_SOCKET`, …), never a URL or header. */
+/** The most specific code of a request failure (`ECONNREFUSED`, `UND_ERR_SOCKET`, …), never a URL or header. */
+/** Case-insensitive access to a node response's headers. */
+function responseHeaders(res: http.IncomingMessage): ResponseHeaders {
+  return {
+    get(name: string): string | null {
+      const v = res.headers[name.toLowerCase()];
+      return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v;
+    },
+  };
+}
+
 function errorCode(err: unknown): string | undefined {
+  const own = (err as { code?: unknown } | undefined)?.code;
+  if (typeof own === 'string') return own;
   const cause = (err as { cause?: { code?: string; message?: string; cause?: { code?: string } } }).cause;
   return cause?.code ?? cause?.cause?.code ?? cause?.message ?? (err as Error | undefined)?.message;
 }

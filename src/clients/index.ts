@@ -34,4 +34,5 @@ export async function closeClients(clients: Clients): Promise<void> {
   // The cache's watch holds a connection of the kube client's pool: end it first.
   await clients.podCache?.stop();
   await clients.kube.close();
+  for (const name of HTTP_BACKENDS) clients[name].close();
 }
