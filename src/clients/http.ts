@@ -84,8 +84,8 @@ export class HttpBackend {
   /** Base URL without credentials (safe to show); undefined when not configured. */
   readonly baseUrl: string | undefined;
   private readonly cfg: BackendConfig;
-  private httpAgent?: http.Agent;
-  private httpsAgent?: https.Agent;
+  private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+  private readonly httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 16 });
   private readonly maxBytes: number;
   private readonly metrics: Metrics;
   private readonly tokenFile?: WatchedFile;
@@ -286,9 +286,7 @@ export class HttpBackend {
     signal: AbortSignal,
   ): Promise<http.IncomingMessage> {
     const secure = u.protocol === 'https:';
-    const agent = secure
-      ? (this.httpsAgent ??= new https.Agent({ keepAlive: true, maxSockets: 16 }))
-      : (this.httpAgent ??= new http.Agent({ keepAlive: true, maxSockets: 16 }));
+    const agent = secure ? this.httpsAgent : this.httpAgent;
     const client = secure ? https : http;
     return new Promise((resolve, reject) => {
       const req = client.request(u, { method, headers, agent, signal }, resolve);
@@ -357,8 +355,8 @@ export class HttpBackend {
 
   /** Closes the pooled connections. */
   close(): void {
-    this.httpAgent?.destroy();
-    this.httpsAgent?.destroy();
+    this.httpAgent.destroy();
+    this.httpsAgent.destroy();
   }
 
   /** Readiness probe used by /readyz and get_version. */
