@@ -110,77 +110,50 @@ function isDegraded(w: {
   );
 }
 
-/** Projects a Deployment. */
-export function projectDeployment(d: Deployment, now: number): WorkloadItem {
-  const desired = d.spec?.replicas ?? 1;
-  const s = d.status ?? {};
-  const current = s.replicas ?? 0;
-  const ready = s.readyReplicas ?? 0;
-  const updated = s.updatedReplicas ?? 0;
-  const available = s.availableReplicas ?? 0;
-  const pending = rolloutPending(d.metadata, s.observedGeneration);
-  const conditions = failingConditions(s.conditions);
+/** The columns Deployments and StatefulSets share: replica counts, degraded, rollout, conditions, images, age. */
+function replicated(
+  kind: 'Deployment' | 'StatefulSet',
+  w: Deployment | StatefulSet,
+  pending: boolean,
+  now: number,
+  extra: { paused?: boolean } = {},
+): WorkloadItem {
+  const s = w.status;
+  const counts = {
+    desired: w.spec?.replicas ?? 1,
+    current: s?.replicas ?? 0,
+    ready: s?.readyReplicas ?? 0,
+    updated: s?.updatedReplicas ?? 0,
+    available: s?.availableReplicas ?? 0,
+  };
+  const conditions = failingConditions(s?.conditions);
   return compact({
-    kind: 'Deployment',
-    namespace: d.metadata?.namespace ?? '',
-    name: d.metadata?.name ?? '',
-    desired,
-    current,
-    ready,
-    updated,
-    available,
-    degraded: isDegraded({
-      desired,
-      current,
-      ready,
-      updated,
-      available,
-      pending,
-      failing: conditions.length,
-    }),
-    paused: d.spec?.paused === true,
+    kind,
+    namespace: w.metadata?.namespace ?? '',
+    name: w.metadata?.name ?? '',
+    ...counts,
+    degraded: isDegraded({ ...counts, pending, failing: conditions.length }),
+    ...extra,
     rolloutPending: pending,
     conditions,
-    images: images(d.spec?.template),
-    age: ageOf(d.metadata?.creationTimestamp, now),
+    images: images(w.spec?.template),
+    age: ageOf(w.metadata?.creationTimestamp, now),
   });
+}
+
+/** Projects a Deployment. */
+export function projectDeployment(d: Deployment, now: number): WorkloadItem {
+  const pending = rolloutPending(d.metadata, d.status?.observedGeneration);
+  return replicated('Deployment', d, pending, now, { paused: d.spec?.paused === true });
 }
 
 /** Projects a StatefulSet; a rollout is also pending while the update revision differs from the current one. */
 export function projectStatefulSet(st: StatefulSet, now: number): WorkloadItem {
-  const desired = st.spec?.replicas ?? 1;
   const s = st.status;
-  const current = s?.replicas ?? 0;
-  const ready = s?.readyReplicas ?? 0;
-  const updated = s?.updatedReplicas ?? 0;
-  const available = s?.availableReplicas ?? 0;
   const pending =
     rolloutPending(st.metadata, s?.observedGeneration) ||
     Boolean(s?.updateRevision && s.currentRevision && s.updateRevision !== s.currentRevision);
-  const conditions = failingConditions(s?.conditions);
-  return compact({
-    kind: 'StatefulSet',
-    namespace: st.metadata?.namespace ?? '',
-    name: st.metadata?.name ?? '',
-    desired,
-    current,
-    ready,
-    updated,
-    available,
-    degraded: isDegraded({
-      desired,
-      current,
-      ready,
-      updated,
-      available,
-      pending,
-      failing: conditions.length,
-    }),
-    rolloutPending: pending,
-    conditions,
-    images: images(st.spec?.template),
-    age: ageOf(st.metadata?.creationTimestamp, now),
-  });
+  return replicated('StatefulSet', st, pending, now);
 }
 
 /** Projects a DaemonSet; misscheduled or unavailable pods also make it degraded. */
